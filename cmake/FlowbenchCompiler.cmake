@@ -1,0 +1,30 @@
+# Warnings and code generation shared by every Flowbench target.
+add_library(flowbench_options INTERFACE)
+target_compile_options(flowbench_options INTERFACE
+    -Wall -Wextra -Wpedantic -Wno-unused-parameter -Wno-missing-field-initializers
+    $<$<CXX_COMPILER_ID:GNU>:-Wno-maybe-uninitialized>)
+target_compile_definitions(flowbench_options INTERFACE
+    QT_NO_KEYWORDS
+    QT_USE_QSTRINGBUILDER
+    FLOWBENCH_VERSION="${PROJECT_VERSION}")
+
+# Portable code generation: a .deb must run on any x86-64 machine, so no -march=native.
+# Hot loops get their speed from Eigen's vectorisation and OpenBLAS's run-time kernel choice.
+if(CMAKE_SYSTEM_PROCESSOR MATCHES "x86_64|AMD64")
+    option(FLOWBENCH_NATIVE "Tune for this machine (-march=native); not for packages" OFF)
+    if(FLOWBENCH_NATIVE)
+        target_compile_options(flowbench_options INTERFACE -march=native)
+    endif()
+endif()
+
+find_program(CCACHE_PROGRAM ccache)
+if(CCACHE_PROGRAM AND NOT CMAKE_CXX_COMPILER_LAUNCHER)
+    set(CMAKE_CXX_COMPILER_LAUNCHER ${CCACHE_PROGRAM})
+endif()
+
+# Sanitizer builds (presets asan, tsan) set FLOWBENCH_SANITIZE.
+set(FLOWBENCH_SANITIZE "" CACHE STRING "Sanitizers: address,undefined | thread | empty")
+if(FLOWBENCH_SANITIZE)
+    target_compile_options(flowbench_options INTERFACE -fsanitize=${FLOWBENCH_SANITIZE} -fno-omit-frame-pointer)
+    target_link_options(flowbench_options INTERFACE -fsanitize=${FLOWBENCH_SANITIZE})
+endif()

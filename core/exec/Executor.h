@@ -1,0 +1,109 @@
+#pragma once
+
+#include "RunEvent.h"
+#include "TaskState.h"
+#include "pipeline/PipelineData.h"
+#include "pipeline/PortType.h"
+
+#include <QHash>
+#include <QJsonObject>
+#include <QObject>
+#include <QStringList>
+
+#include <memory>
+
+class QThreadPool;
+
+namespace fb {
+
+class EventBus;
+class NodeRegistry;
+class DelayQueue;
+struct RunState;
+
+struct RunRequest
+{
+    PipelineData pipeline;
+    QString pipelinePath;                   // absolute; relative paths resolve against its folder
+    QStringList targets;                    // node ids to run (with what they need); empty = all
+    QHash<QString, QJsonObject> overrides;  // node id -> {param: value} for this run only
+    QString runId;                          // empty = generate one
+    QString artifactRoot;                   // folder for node outputs; empty = a temp folder
+};
+
+struct TaskResult
+{
+    QString nodeId;
+    QString type;
+    TaskState state = TaskState::None;
+    int tries = 0;
+    bool cached = false;
+    qint64 startMs = 0;
+    qint64 endMs = 0;
+    QString error;
+    QList<QPair<QString, double>> metrics; // last value of each metric key, in first-seen order
+};
+
+struct RunResult
+{
+    QString runId;
+    TaskState state = TaskState::None;
+    qint64 startMs = 0;
+    qint64 endMs = 0;
+    QList<TaskResult> tasks; // in topological order
+    const TaskResult *task(const QString &nodeId) const;
+};
+
+// Runs pipelines on a dedicated thread pool. Tasks become ready when all their upstream tasks
+// succeeded; independent branches run in parallel. A failure marks every downstream task
+// upstream_failed and leaves independent branches running. Retries wait on a timer thread, not
+// on a worker. Cancellation and timeouts are cooperative: nodes call checkCancelled() in their
+// loops, and tasks not yet started are never started.
+//
+// Thread-safety: start/cancel/wait/result are called from the owner's thread. The executor
+// runs one pipeline at a time; the destructor cancels and waits for the workers.
+class Executor : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit Executor(const NodeRegistry &registry, QObject *parent = nullptr);
+    ~Executor() override;
+
+    EventBus &events() { return *m_bus; }
+    // Worker threads; default QThread::idealThreadCount(). Eigen runs single-threaded inside
+    // each task (see docs/architecture.md: one policy for both).
+    void setMaxParallel(int threads);
+
+    // Checks the request (pipeline problems, unknown override or target ids) and starts the run.
+    // Returns false with *error describing every problem when it cannot start.
+    bool start(const RunRequest &request, QString *error);
+    void cancel();
+    // Waits until the run has finished and every worker has returned; false on timeout.
+    bool wait(int timeoutMs = -1);
+    bool isRunning() const;
+    QString runId() const;
+
+    // Of the last finished run.
+    RunResult result() const;
+    // An output of the last run, for inspection; nullptr when not produced.
+    PortDataPtr output(const QString &nodeId, const QString &port) const;
+
+Q_SIGNALS:
+    // Emitted on the executor's thread (queued) when a run has finished.
+    void finished(const fb::RunResult &result);
+
+private:
+    const NodeRegistry &m_registry;
+    std::unique_ptr<EventBus> m_bus;
+    std::unique_ptr<QThreadPool> m_pool;
+    std::unique_ptr<DelayQueue> m_delays;
+    std::shared_ptr<RunState> m_run;
+};
+
+// A run id that sorts by time and is short enough to type: "20261124-113005-7f3a".
+QString newRunId();
+
+} // namespace fb
+
+Q_DECLARE_METATYPE(fb::RunResult)

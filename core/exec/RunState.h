@@ -1,0 +1,86 @@
+#pragma once
+
+// Internal to the executor: the shared state of one run, referenced by the executor, the
+// worker runnables and every NodeContext. Not part of the public API.
+
+#include "EventQueue.h"
+#include "Executor.h"
+#include "pipeline/NodeType.h"
+
+#include <QHash>
+#include <QJsonObject>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+class QThreadPool;
+
+namespace fb {
+
+class DelayQueue;
+
+struct TaskInput
+{
+    QString port;
+    int upstream = -1;
+    QString upstreamPort;
+};
+
+struct Task
+{
+    Node node;
+    const NodeType *type = nullptr;
+    QJsonObject params;
+    std::vector<TaskInput> inputs;
+    std::vector<int> downstream;
+
+    // Guarded by RunState::mutex.
+    int pendingUpstream = 0;
+    TaskState state = TaskState::None;
+    int tries = 0;
+    qint64 startMs = 0;
+    qint64 endMs = 0;
+    QString error;
+
+    // Written by the worker running the task, read after it completed (the run mutex orders it).
+    QHash<QString, PortDataPtr> outputs;
+    QList<QPair<QString, double>> lastMetrics;
+    std::atomic<std::chrono::steady_clock::rep> deadline{0}; // steady ticks; 0 = none
+};
+
+struct RunState
+{
+    RunState(EventBus &bus, QThreadPool &pool, DelayQueue &delays)
+        : bus(bus)
+        , pool(pool)
+        , delays(delays)
+    {}
+
+    EventBus &bus;
+    QThreadPool &pool;
+    DelayQueue &delays;
+
+    QString runId;
+    QString pipelineDir;
+    QString pipelineHash;
+    QString artifactRoot;
+    std::vector<std::unique_ptr<Task>> tasks; // topological order
+    std::atomic<bool> cancelled{false};
+
+    std::mutex mutex;
+    std::condition_variable finishedCondition;
+    int finishedTasks = 0;
+    std::atomic<int> activeRunnables{0}; // wait() also waits for this to reach 0
+    bool finished = false;
+    RunResult result;
+    std::function<void(const RunResult &)> onFinished;
+
+    void publish(const RunEvent &e) { bus.publish(e); }
+    RunEvent event(RunEvent::Kind kind, int task) const;
+};
+
+} // namespace fb

@@ -1,0 +1,200 @@
+#include "TrainingData.h"
+
+#include "exec/NodeContext.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QSet>
+
+#include <algorithm>
+#include <cmath>
+
+namespace fb {
+
+namespace {
+
+QString numberLabel(double v)
+{
+    return QString::number(v, 'g', 15);
+}
+
+// Labels in scikit-learn's order: sorted; numbers numerically, text lexically.
+QStringList sortedLabels(const Table &t, int column)
+{
+    if (t.column(column).kind == ColumnKind::Numeric) {
+        std::vector<double> values;
+        const auto col = t.numeric(column);
+        values.assign(col.data(), col.data() + col.size());
+        std::sort(values.begin(), values.end());
+        values.erase(std::unique(values.begin(), values.end()), values.end());
+        QStringList out;
+        for (double v : values)
+            out.append(numberLabel(v));
+        return out;
+    }
+    const CategoricalColumn &c = t.categorical(column);
+    std::vector<bool> used(size_t(c.levels.size()), false);
+    for (int code : c.codes)
+        if (code >= 0)
+            used[size_t(code)] = true;
+    QStringList out;
+    for (qsizetype i = 0; i < c.levels.size(); ++i)
+        if (used[size_t(i)])
+            out.append(c.levels.at(i));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+} // namespace
+
+Eigen::VectorXi encodeClasses(const Table &table, int targetColumn, const QStringList &classes)
+{
+    const Column &col = table.column(targetColumn);
+    QHash<QString, int> index;
+    for (int i = 0; i < classes.size(); ++i)
+        index.insert(classes.at(i), i);
+    Eigen::VectorXi out(table.rowCount());
+    if (col.kind == ColumnKind::Numeric) {
+        const auto v = table.numeric(targetColumn);
+        for (Eigen::Index r = 0; r < v.size(); ++r) {
+            if (std::isnan(v[r]))
+                throw NodeError(QStringLiteral("target column '%1' has a missing value at row %2")
+                                    .arg(col.name).arg(r + 1));
+            const auto it = index.constFind(numberLabel(v[r]));
+            if (it == index.cend())
+                throw NodeError(QStringLiteral("target column '%1', row %2: class '%3' was not "
+                                               "seen in training (known: %4)")
+                                    .arg(col.name).arg(r + 1).arg(numberLabel(v[r]), classes.join(QStringLiteral(", "))));
+            out[r] = *it;
+        }
+        return out;
+    }
+    const CategoricalColumn &c = table.categorical(targetColumn);
+    std::vector<int> codeToClass(size_t(c.levels.size()), -1);
+    for (qsizetype i = 0; i < c.levels.size(); ++i)
+        codeToClass[size_t(i)] = index.value(c.levels.at(i), -1);
+    for (Eigen::Index r = 0; r < out.size(); ++r) {
+        const int code = c.codes[size_t(r)];
+        if (code < 0)
+            throw NodeError(QStringLiteral("target column '%1' has a missing value at row %2")
+                                .arg(col.name).arg(r + 1));
+        const int cls = codeToClass[size_t(code)];
+        if (cls < 0)
+            throw NodeError(QStringLiteral("target column '%1', row %2: class '%3' was not seen in "
+                                           "training (known: %4)")
+                                .arg(col.name).arg(r + 1).arg(c.levels.at(code), classes.join(QStringLiteral(", "))));
+        out[r] = cls;
+    }
+    return out;
+}
+
+QString hashTrainingData(const ConstMatrixMap &X, const Table &table, int targetColumn)
+{
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    for (Eigen::Index j = 0; j < X.cols(); ++j)
+        h.addData(QByteArrayView(reinterpret_cast<const char *>(X.col(j).data()),
+                                 qsizetype(X.rows() * sizeof(double))));
+    if (targetColumn >= 0) {
+        if (table.column(targetColumn).kind == ColumnKind::Numeric) {
+            const auto y = table.numeric(targetColumn);
+            h.addData(QByteArrayView(reinterpret_cast<const char *>(y.data()), qsizetype(y.size() * sizeof(double))));
+        } else {
+            const CategoricalColumn &c = table.categorical(targetColumn);
+            for (int code : c.codes)
+                h.addData(QByteArray((code < 0 ? QString() : c.levels.at(code)).toUtf8() + '\n'));
+        }
+    }
+    return QString::fromLatin1(h.result().toHex());
+}
+
+void loadTrainingData(const NodeContext &ctx, const QString &port, TargetKind targetKind, TrainingData &d)
+{
+    d.table = ctx.table(port);
+    const Table &t = *d.table;
+    if (t.rowCount() == 0)
+        throw NodeError(QStringLiteral("the '%1' table has no rows").arg(port));
+
+    const int target = t.targetColumn();
+    if (targetKind != TargetKind::None && target < 0)
+        throw NodeError(QStringLiteral("the '%1' table has no target column: set 'target' on the data "
+                                       "node or choose one with a Select Columns node")
+                            .arg(port));
+    for (int i : t.columnsWithRole(ColumnRole::Feature)) {
+        const Column &c = t.column(i);
+        if (c.kind != ColumnKind::Numeric)
+            throw NodeError(QStringLiteral("feature column '%1' is categorical; one-hot encode it or "
+                                           "mark it ignored with a Select Columns node")
+                                .arg(c.name));
+        d.featureColumns.append(i);
+        d.features.append(c.name);
+    }
+    if (d.featureColumns.isEmpty())
+        throw NodeError(QStringLiteral("the '%1' table has no feature columns").arg(port));
+    new (&d.X) ConstMatrixMap(t.numericColumns(d.featureColumns, d.scratch));
+    for (Eigen::Index j = 0; j < d.X.cols(); ++j) {
+        if (d.X.col(j).hasNaN()) {
+            Eigen::Index r = 0;
+            while (!std::isnan(d.X(r, j)))
+                ++r;
+            throw NodeError(QStringLiteral("feature column '%1' has a missing value at row %2; "
+                                           "impute or drop missing values before training")
+                                .arg(d.features.at(int(j))).arg(r + 1));
+        }
+    }
+    if (target >= 0)
+        d.target = t.column(target).name;
+    if (targetKind == TargetKind::Classes) {
+        d.classes = sortedLabels(t, target);
+        if (d.classes.size() < 2)
+            throw NodeError(QStringLiteral("target column '%1' has %2 class(es); classification needs "
+                                           "at least two")
+                                .arg(d.target).arg(d.classes.size()));
+        d.classIndex = encodeClasses(t, target, d.classes);
+    } else if (targetKind == TargetKind::Values) {
+        if (t.column(target).kind != ColumnKind::Numeric)
+            throw NodeError(QStringLiteral("target column '%1' is categorical; regression needs a "
+                                           "numeric target")
+                                .arg(d.target));
+        d.y = t.numeric(target);
+        if (d.y.hasNaN())
+            throw NodeError(QStringLiteral("target column '%1' has missing values").arg(d.target));
+    }
+}
+
+void TrainingData::describe(Model &model, const NodeContext &ctx, const QString &algorithm) const
+{
+    model.algorithm = algorithm;
+    model.params = ctx.params();
+    model.features = features;
+    model.target = target;
+    model.classes = classes;
+    model.preprocessing = table->preprocessing();
+
+    // Raw columns needed: walk the preprocessing chain backwards from the features.
+    QStringList needed = features;
+    QHash<QString, ColumnKind> kinds;
+    for (const QString &f : features)
+        kinds.insert(f, ColumnKind::Numeric);
+    for (auto it = model.preprocessing.crbegin(); it != model.preprocessing.crend(); ++it) {
+        for (const QString &out : (*it)->outputColumns())
+            needed.removeAll(out);
+        for (const InputColumn &in : (*it)->inputs()) {
+            if (!needed.contains(in.name))
+                needed.append(in.name);
+            kinds.insert(in.name, in.kind);
+        }
+    }
+    model.inputs.clear();
+    for (const QString &n : needed)
+        model.inputs.append({n, kinds.value(n)});
+
+    model.lineage.runId = ctx.runId();
+    model.lineage.nodeId = ctx.nodeId();
+    model.lineage.pipelineHash = ctx.pipelineHash();
+    model.lineage.dataHash = hashTrainingData(X, *table, table->indexOf(target));
+    model.lineage.dataOrigin = table->origin();
+    model.lineage.createdMs = QDateTime::currentMSecsSinceEpoch();
+    model.lineage.flowbenchVersion = QStringLiteral(FLOWBENCH_VERSION);
+}
+
+} // namespace fb

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "data/Table.h"
+#include "model/Model.h"
+
+#include <Eigen/Core>
+
+#include <QStringList>
+
+namespace fb {
+
+class NodeContext;
+
+// What a training node needs from its input table: the feature matrix (a zero-copy view when
+// the feature columns are adjacent in storage), the target, and the schemas a Model records.
+struct TrainingData
+{
+    TrainingData() = default;
+    TrainingData(const TrainingData &) = delete; // X may point into scratch
+    TrainingData &operator=(const TrainingData &) = delete;
+
+    TablePtr table;
+    QList<int> featureColumns;
+    QStringList features;
+    Eigen::MatrixXd scratch; // backing store when features had to be gathered
+    ConstMatrixMap X{nullptr, 0, 0, Eigen::OuterStride<>(1)};
+    QString target;
+    // Classification: class index per row and the class labels (sorted, as scikit-learn).
+    Eigen::VectorXi classIndex;
+    QStringList classes;
+    // Regression: the target values.
+    Eigen::VectorXd y;
+
+    // Fills `model` with everything but the estimator: features, raw input schema (worked back
+    // through the preprocessing chain), target, classes, preprocessing and lineage.
+    void describe(Model &model, const NodeContext &ctx, const QString &algorithm) const;
+};
+
+enum class TargetKind { Classes, Values, None };
+
+// Reads the "train" input of `ctx`. Refuses, with a message naming the column: no target
+// column, categorical feature columns (one-hot encode first), missing values in features or
+// target, a classification target with fewer than two classes, an empty table.
+void loadTrainingData(const NodeContext &ctx, const QString &port, TargetKind target, TrainingData &out);
+
+// Maps the target column of `table` onto `classes` (the model's labels). Unknown labels are
+// refused by name; returns -1 for missing targets when `allowMissing`.
+Eigen::VectorXi encodeClasses(const Table &table, int targetColumn, const QStringList &classes);
+
+// SHA-256 of the numeric feature and target values, for lineage.
+QString hashTrainingData(const ConstMatrixMap &X, const Table &table, int targetColumn);
+
+} // namespace fb
