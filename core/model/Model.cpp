@@ -29,25 +29,40 @@ QString Model::summary() const
     return s;
 }
 
-TablePtr Model::prepare(const TablePtr &raw) const
+TablePtr Model::prepare(const TablePtr &input) const
 {
-    QStringList missing;
-    for (const InputColumn &in : inputs) {
-        const int i = raw->indexOf(in.name);
-        if (i < 0) {
-            missing.append(in.name);
-            continue;
+    // A table records the fitted steps it already went through (by identity). A table that
+    // went through the model's own first k steps (a test table scaled by the same Standardize
+    // node) gets only the remaining ones; a raw table gets all of them.
+    const Table::TransformList &applied = input->preprocessing();
+    if (applied.size() > preprocessing.size())
+        throw SchemaError(QStringLiteral("the table went through preprocessing steps the model "
+                                         "does not have; pass the raw table or the one prepared "
+                                         "with the model's own steps"));
+    for (qsizetype i = 0; i < applied.size(); ++i)
+        if (applied.at(i) != preprocessing.at(i))
+            throw SchemaError(QStringLiteral("the table was preprocessed by a different '%1' step "
+                                             "than the model's training data")
+                                  .arg(applied.at(i)->kind()));
+    if (applied.isEmpty()) {
+        QStringList missing;
+        for (const InputColumn &in : inputs) {
+            const int i = input->indexOf(in.name);
+            if (i < 0) {
+                missing.append(in.name);
+                continue;
+            }
+            if (input->column(i).kind != in.kind)
+                throw SchemaError(QStringLiteral("column '%1' must be %2, it is %3")
+                                      .arg(in.name, columnKindName(in.kind),
+                                           columnKindName(input->column(i).kind)));
         }
-        if (raw->column(i).kind != in.kind)
-            throw SchemaError(QStringLiteral("column '%1' must be %2, it is %3")
-                                  .arg(in.name, columnKindName(in.kind),
-                                       columnKindName(raw->column(i).kind)));
+        if (!missing.isEmpty())
+            throw SchemaError(QStringLiteral("missing column(s): %1").arg(missing.join(QStringLiteral(", "))));
     }
-    if (!missing.isEmpty())
-        throw SchemaError(QStringLiteral("missing column(s): %1").arg(missing.join(QStringLiteral(", "))));
-    TablePtr t = raw;
-    for (const auto &step : preprocessing)
-        t = step->apply(t);
+    TablePtr t = input;
+    for (qsizetype i = applied.size(); i < preprocessing.size(); ++i)
+        t = applyStep(preprocessing.at(i), t);
     return t;
 }
 

@@ -53,9 +53,11 @@ public:
     QString summary() const override;
     ml::TaskKind task() const { return estimator->task(); }
 
-    // Checks `raw` against the input schema and applies the preprocessing; throws SchemaError
-    // naming missing or mistyped columns.
-    TablePtr prepare(const TablePtr &raw) const;
+    // Brings `input` to the estimator's feature space: a raw table is checked against the input
+    // schema and goes through every preprocessing step; a table that already went through the
+    // model's first steps (it records them) gets only the rest. Throws SchemaError naming
+    // missing or mistyped columns.
+    TablePtr prepare(const TablePtr &input) const;
     // The estimator's feature matrix from a prepared table (missing values refused by name).
     Eigen::MatrixXd featureMatrix(const Table &prepared) const;
     Prediction predict(const TablePtr &raw) const;

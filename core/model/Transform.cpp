@@ -54,6 +54,13 @@ TransformPtr Transform::fromJson(const QJsonObject &json)
     return loader(json);
 }
 
+TablePtr applyStep(const TransformPtr &step, const TablePtr &table)
+{
+    Table::TransformList chain = table->preprocessing();
+    chain.append(step);
+    return step->apply(table)->withPreprocessing(std::move(chain));
+}
+
 namespace transformutil {
 
 QList<int> numericColumns(const Table &table, const QStringList &names, const QString &step)

@@ -55,6 +55,10 @@ public:
 
 using TransformPtr = std::shared_ptr<const Transform>;
 
+// Applies a fitted step and records it in the result's preprocessing list, so that models
+// trained downstream carry it and do not apply it twice.
+TablePtr applyStep(const TransformPtr &step, const TablePtr &table);
+
 // Helpers for transforms that map numeric columns one to one.
 namespace transformutil {
 // Indices of `names` in `table`, which must all be numeric; throws SchemaError otherwise.

@@ -116,15 +116,10 @@ void runStandardize(NodeContext &ctx)
     } catch (const SchemaError &e) {
         throw NodeError(QString::fromUtf8(e.what()));
     }
-    auto withStep = [&](const TablePtr &t) {
-        Table::TransformList chain = t->preprocessing();
-        chain.append(fitted);
-        return fitted->apply(t)->withPreprocessing(chain);
-    };
-    ctx.setOutput(trainPort, withStep(train));
+    ctx.setOutput(trainPort, applyStep(fitted, train));
     if (const auto test = std::dynamic_pointer_cast<const Table>(ctx.input(testPort))) {
         try {
-            ctx.setOutput(testPort, withStep(test));
+            ctx.setOutput(testPort, applyStep(fitted, test));
         } catch (const SchemaError &e) {
             throw NodeError(QStringLiteral("test table: %1").arg(QString::fromUtf8(e.what())));
         }

@@ -38,6 +38,16 @@ int Pipeline::insertNode(Node node)
     return key;
 }
 
+int Pipeline::insertNodeAt(qsizetype index, Node node)
+{
+    if (node.id.isEmpty() || m_data.nodeById(node.id))
+        node.id = m_data.uniqueId(node.id.isEmpty() ? node.type : node.id);
+    const int key = m_data.insertNodeAt(index, std::move(node));
+    Q_EMIT nodeAdded(key);
+    Q_EMIT changed();
+    return key;
+}
+
 void Pipeline::removeNode(int key)
 {
     if (!m_data.node(key))
@@ -148,6 +158,17 @@ LinkCheck Pipeline::addLink(const Link &link)
     return c;
 }
 
+LinkCheck Pipeline::insertLinkAt(qsizetype index, const Link &link)
+{
+    const LinkCheck c = canLink(link);
+    if (!c.ok())
+        return c;
+    m_data.insertLinkAt(index, link);
+    Q_EMIT linkAdded(link);
+    Q_EMIT changed();
+    return c;
+}
+
 void Pipeline::removeLink(const Link &link)
 {
     if (!m_data.removeLink(link))
@@ -159,6 +180,14 @@ void Pipeline::removeLink(const Link &link)
 int Pipeline::addAnnotation(Annotation a)
 {
     const int key = m_data.addAnnotation(std::move(a));
+    Q_EMIT annotationAdded(key);
+    Q_EMIT changed();
+    return key;
+}
+
+int Pipeline::insertAnnotationAt(qsizetype index, Annotation a)
+{
+    const int key = m_data.insertAnnotationAt(index, std::move(a));
     Q_EMIT annotationAdded(key);
     Q_EMIT changed();
     return key;

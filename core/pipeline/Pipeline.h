@@ -28,6 +28,9 @@ public:
     // returns the new key (0 when the type is unknown).
     int addNode(const QString &type, const QString &id, QPointF position);
     int insertNode(Node node); // exact node, key and id kept when free (undo of a delete)
+    // insertNode at position `index` of data().nodes() (clamped), so that undoing a delete
+    // restores the exact order and therefore the exact saved file.
+    int insertNodeAt(qsizetype index, Node node);
     void removeNode(int key);
     // Returns the reason the rename was refused, or an empty string.
     QString renameNode(int key, const QString &newId);
@@ -40,10 +43,13 @@ public:
     // Links. addLink refuses with the model's reason.
     LinkCheck canLink(const Link &link) const;
     LinkCheck addLink(const Link &link);
+    // addLink at position `index` of data().links() (clamped); same checks.
+    LinkCheck insertLinkAt(qsizetype index, const Link &link);
     void removeLink(const Link &link);
 
     // Annotations and groups.
     int addAnnotation(Annotation a);
+    int insertAnnotationAt(qsizetype index, Annotation a); // key kept when free
     void removeAnnotation(int key);
     void setAnnotation(int key, const QString &text, const QRectF &rect);
     int addGroup(Group g);

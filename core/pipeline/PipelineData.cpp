@@ -3,6 +3,8 @@
 #include <QRegularExpression>
 #include <QSet>
 
+#include <algorithm>
+
 namespace fb {
 
 const Node *PipelineData::node(int key) const
@@ -53,6 +55,15 @@ int PipelineData::addNode(Node node)
     return m_nodes.last().key;
 }
 
+int PipelineData::insertNodeAt(qsizetype index, Node node)
+{
+    node.key = takeKey(node.key);
+    const int key = node.key;
+    m_nodes.insert(std::clamp<qsizetype>(index, 0, m_nodes.size()), std::move(node));
+    reindex();
+    return key;
+}
+
 void PipelineData::reindex()
 {
     m_index.clear();
@@ -77,9 +88,19 @@ void PipelineData::addLink(const Link &link)
     m_links.append(link);
 }
 
+void PipelineData::insertLinkAt(qsizetype index, const Link &link)
+{
+    m_links.insert(std::clamp<qsizetype>(index, 0, m_links.size()), link);
+}
+
 bool PipelineData::removeLink(const Link &link)
 {
     return m_links.removeOne(link);
+}
+
+qsizetype PipelineData::linkIndex(const Link &link) const
+{
+    return m_links.indexOf(link);
 }
 
 int PipelineData::addAnnotation(Annotation a)
@@ -90,6 +111,33 @@ int PipelineData::addAnnotation(Annotation a)
         m_nextKey = std::max(m_nextKey, a.key + 1);
     m_annotations.append(std::move(a));
     return m_annotations.last().key;
+}
+
+int PipelineData::insertAnnotationAt(qsizetype index, Annotation a)
+{
+    if (a.key <= 0 || annotation(a.key))
+        a.key = m_nextKey++;
+    else
+        m_nextKey = std::max(m_nextKey, a.key + 1);
+    const int key = a.key;
+    m_annotations.insert(std::clamp<qsizetype>(index, 0, m_annotations.size()), std::move(a));
+    return key;
+}
+
+const Annotation *PipelineData::annotation(int key) const
+{
+    for (const Annotation &a : m_annotations)
+        if (a.key == key)
+            return &a;
+    return nullptr;
+}
+
+qsizetype PipelineData::annotationIndex(int key) const
+{
+    for (qsizetype i = 0; i < m_annotations.size(); ++i)
+        if (m_annotations.at(i).key == key)
+            return i;
+    return -1;
 }
 
 void PipelineData::removeAnnotation(int key)
@@ -123,6 +171,14 @@ void PipelineData::removeGroup(int key)
 Group *PipelineData::group(int key)
 {
     for (Group &g : m_groups)
+        if (g.key == key)
+            return &g;
+    return nullptr;
+}
+
+const Group *PipelineData::group(int key) const
+{
+    for (const Group &g : m_groups)
         if (g.key == key)
             return &g;
     return nullptr;

@@ -74,15 +74,24 @@ public:
 
     // Adds a node; a key of 0 gets a fresh one. Returns the key.
     int addNode(Node node);
+    // Like addNode, but at position `index` of nodes() (clamped): undo of a delete puts a node
+    // back where it was, so the saved file is byte for byte the same again.
+    int insertNodeAt(qsizetype index, Node node);
     void removeNode(int key); // also removes its links and group memberships
     void addLink(const Link &link);
+    void insertLinkAt(qsizetype index, const Link &link); // index clamped
     bool removeLink(const Link &link);
+    qsizetype linkIndex(const Link &link) const; // -1 when absent
     int addAnnotation(Annotation a);
+    int insertAnnotationAt(qsizetype index, Annotation a); // index clamped
     void removeAnnotation(int key);
     Annotation *annotation(int key);
+    const Annotation *annotation(int key) const;
+    qsizetype annotationIndex(int key) const; // -1 when absent
     int addGroup(Group g);
     void removeGroup(int key);
     Group *group(int key);
+    const Group *group(int key) const;
 
     // Links ending at / starting from a node.
     QList<Link> linksTo(int key) const;
