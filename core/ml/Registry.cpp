@@ -1,4 +1,6 @@
 #include "common/Estimator.h"
+#include "linear/LinearRegression.h"
+#include "linear/LogisticRegression.h"
 
 namespace fb::ml {
 
@@ -6,6 +8,8 @@ namespace fb::ml {
 // static initialisers) so that linking core/ml as a static library never drops one.
 void registerBuiltinEstimators()
 {
+    registerEstimator("linear_regression", &LinearRegression::load);
+    registerEstimator("logistic_regression", &LogisticRegression::load);
 }
 
 } // namespace fb::ml

@@ -14,12 +14,16 @@ namespace fb::ml {
 // as scikit-learn's multi_class="multinomial").
 struct LogisticRegressionParams
 {
-    double C = 1.0;           // inverse regularisation strength (> 0), as in scikit-learn
+    double C = 1.0; // inverse regularisation strength (> 0), as in scikit-learn
     bool fitIntercept = true;
-    int maxIterations = 100;  // L-BFGS iterations
-    double tolerance = 1e-4;  // stop when max |gradient component| <= tolerance (scipy's pgtol)
-    int memory = 10;          // L-BFGS history pairs
-    void validate() const;    // throws std::invalid_argument naming the field
+    int maxIterations = 100; // L-BFGS iterations
+    double tolerance = 1e-4; // stop when max |gradient component| <= tolerance (scipy's pgtol)
+    int memory = 10;         // L-BFGS history pairs
+    // Also stop when an iteration lowers the objective by less than this fraction of it
+    // (scipy L-BFGS-B's factr * eps test, which scikit-learn leaves at its default); 0
+    // disables it so that only the gradient tolerance decides.
+    double relativeDecrease = 2.220446049250313e-09;
+    void validate() const; // throws std::invalid_argument naming the field
 };
 
 class LogisticRegression final : public Estimator
@@ -28,7 +32,9 @@ public:
     explicit LogisticRegression(LogisticRegressionParams params = {});
 
     // y holds class indices 0..classCount-1; classCount >= 2. Reports "loss" (the objective
-    // divided by the sample count) and "grad_norm" per iteration; throws Cancelled when asked.
+    // per sample, mean_i loss_i + ||W||^2 / (2 C n), i.e. the objective above over C n) and
+    // "grad_norm" (max |g_i| of objective / C, the quantity compared with tolerance, as
+    // scikit-learn's) per iteration; throws Cancelled when asked.
     void fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
              const Eigen::Ref<const Eigen::VectorXi> &y,
              int classCount,

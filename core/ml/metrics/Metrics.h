@@ -8,7 +8,8 @@
 namespace fb::ml::metrics {
 
 // Classification. Labels are class indices 0..K-1.
-double accuracy(const Eigen::Ref<const Eigen::VectorXi> &yTrue, const Eigen::Ref<const Eigen::VectorXi> &yPred);
+double accuracy(const Eigen::Ref<const Eigen::VectorXi> &yTrue,
+                const Eigen::Ref<const Eigen::VectorXi> &yPred);
 // K x K, rows = true class, columns = predicted class.
 Eigen::MatrixXi confusionMatrix(const Eigen::Ref<const Eigen::VectorXi> &yTrue,
                                 const Eigen::Ref<const Eigen::VectorXi> &yPred,
@@ -23,6 +24,9 @@ struct PerClassScores
     double macroPrecision() const;
     double macroRecall() const;
     double macroF1() const;
+    // Averages weighted by support; 0 when there is no support at all (zero_division=0).
+    double weightedPrecision() const;
+    double weightedRecall() const;
     double weightedF1() const;
 };
 PerClassScores precisionRecallF1(const Eigen::Ref<const Eigen::MatrixXi> &confusion);
@@ -30,7 +34,8 @@ PerClassScores precisionRecallF1(const Eigen::Ref<const Eigen::MatrixXi> &confus
 // ROC AUC. Binary (K = 2): the score is proba column 1. K > 2: macro average of one-vs-rest
 // AUCs (roc_auc_score(multi_class="ovr", average="macro")). Ties handled by trapezoids.
 // Returns NaN when a class is absent from yTrue (AUC undefined).
-double rocAuc(const Eigen::Ref<const Eigen::VectorXi> &yTrue, const Eigen::Ref<const Eigen::MatrixXd> &proba);
+double rocAuc(const Eigen::Ref<const Eigen::VectorXi> &yTrue,
+              const Eigen::Ref<const Eigen::MatrixXd> &proba);
 
 struct RocCurve
 {
@@ -39,7 +44,8 @@ struct RocCurve
     std::vector<double> thresholds;
 };
 // yTrue in {0, 1}; positive = 1. Points at distinct score thresholds, from (0,0) to (1,1).
-RocCurve rocCurve(const Eigen::Ref<const Eigen::VectorXi> &yTrue, const Eigen::Ref<const Eigen::VectorXd> &score);
+RocCurve rocCurve(const Eigen::Ref<const Eigen::VectorXi> &yTrue,
+                  const Eigen::Ref<const Eigen::VectorXd> &score);
 
 // Mean negative log-likelihood, probabilities clipped to [eps, 1 - eps].
 double logLoss(const Eigen::Ref<const Eigen::VectorXi> &yTrue,
@@ -47,8 +53,11 @@ double logLoss(const Eigen::Ref<const Eigen::VectorXi> &yTrue,
                double eps = 1e-15);
 
 // Regression.
-double rmse(const Eigen::Ref<const Eigen::VectorXd> &yTrue, const Eigen::Ref<const Eigen::VectorXd> &yPred);
-double mae(const Eigen::Ref<const Eigen::VectorXd> &yTrue, const Eigen::Ref<const Eigen::VectorXd> &yPred);
-double r2(const Eigen::Ref<const Eigen::VectorXd> &yTrue, const Eigen::Ref<const Eigen::VectorXd> &yPred);
+double rmse(const Eigen::Ref<const Eigen::VectorXd> &yTrue,
+            const Eigen::Ref<const Eigen::VectorXd> &yPred);
+double mae(const Eigen::Ref<const Eigen::VectorXd> &yTrue,
+           const Eigen::Ref<const Eigen::VectorXd> &yPred);
+double r2(const Eigen::Ref<const Eigen::VectorXd> &yTrue,
+          const Eigen::Ref<const Eigen::VectorXd> &yPred);
 
 } // namespace fb::ml::metrics

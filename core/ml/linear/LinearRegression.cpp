@@ -1,0 +1,267 @@
+#include "LinearRegression.h"
+
+#include <Eigen/Cholesky>
+#include <Eigen/QR>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace fb::ml {
+
+namespace {
+
+constexpr std::int64_t kArchiveVersion = 1;
+constexpr double kEps = std::numeric_limits<double>::epsilon();
+
+// Below this reciprocal condition number the (scaled) normal matrix is numerically singular
+// at the precision it carries, and the LDLT solution would be dominated by rounding.
+constexpr double kSingularRcond = 1e-13;
+
+// Shortest readable form for messages: "-1", "0.5", "1e-10".
+std::string number(double v)
+{
+    std::ostringstream out;
+    out << v;
+    return out.str();
+}
+
+// Rows per block: the centred copy of a block stays in cache (<= ~512 KB) while it is used,
+// and the full centred X is never materialised.
+Eigen::Index blockRows(Eigen::Index features)
+{
+    return std::clamp<Eigen::Index>(Eigen::Index(65536) / std::max<Eigen::Index>(features, 1),
+                                    64,
+                                    8192);
+}
+
+// Least squares on centred data through the normal equations (X'X + alpha I) w = X'y. X'X is
+// accumulated block by block; the singularity test and LDLT work on the Jacobi-scaled
+// matrix D^-1 (X'X + alpha I) D^-1, so that the units of the features do not matter.
+class NormalEquations
+{
+public:
+    NormalEquations(const Eigen::Ref<const Eigen::MatrixXd> &X,
+                    const Eigen::Ref<const Eigen::VectorXd> &y,
+                    const Eigen::VectorXd &xMean,
+                    double yMean,
+                    double alpha,
+                    Observer &observer)
+        : m_X(X)
+        , m_y(y)
+        , m_xMean(xMean)
+        , m_yMean(yMean)
+        , m_alpha(alpha)
+        , m_observer(observer)
+        , m_block(std::min<Eigen::Index>(blockRows(X.cols()), std::max<Eigen::Index>(X.rows(), 1)))
+        , m_xc(m_block, X.cols())
+        , m_r(m_block)
+    {}
+
+    // Solves for w; also sets meanSquaredError() and singular().
+    void solve(Eigen::VectorXd &w)
+    {
+        const Eigen::Index p = m_X.cols();
+        Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(p, p);
+        Eigen::VectorXd xty = Eigen::VectorXd::Zero(p);
+        forEachCentredBlock([&](const auto &Xc, Eigen::Index r0, Eigen::Index nb) {
+            // SYRK on the lower triangle: X_c' X_c, half the flops of a GEMM.
+            gram.selfadjointView<Eigen::Lower>().rankUpdate(Xc.transpose());
+            xty.noalias() += Xc.transpose() * (m_y.segment(r0, nb).array() - m_yMean).matrix();
+        });
+        gram.diagonal().array() += m_alpha;
+        m_gram = gram.selfadjointView<Eigen::Lower>();
+
+        m_scale = m_gram.diagonal().cwiseSqrt();
+        for (Eigen::Index j = 0; j < p; ++j)
+            if (!(m_scale[j] > 0.0))
+                m_scale[j] = 1.0; // constant column: left to the singular path
+        const Eigen::MatrixXd scaled = m_scale.asDiagonal().inverse() * m_gram
+                                       * m_scale.asDiagonal().inverse();
+        m_ldlt.compute(scaled);
+        m_singular = m_ldlt.info() != Eigen::Success || !m_ldlt.isPositive()
+                     || m_ldlt.rcond() < kSingularRcond;
+        if (m_singular) {
+            // Minimum-norm solution, like LAPACK gelsd in sklearn's LinearRegression: the
+            // pseudo-inverse of X'X applied to X'y. Unscaled, because the minimum norm is
+            // meant in the features' own units (scaling would change which solution it is).
+            m_cod.setThreshold(10.0 * double(p) * kEps);
+            m_cod.compute(m_gram);
+        }
+        w = solveNormal(xty);
+
+        // One step of iterative refinement with the residual computed from X itself (the
+        // corrected semi-normal equations, Bjorck, "Numerical Methods for Least Squares
+        // Problems", 1996, sec. 6.6.5): recovers most of the accuracy that forming X'X loses.
+        Eigen::VectorXd xtr = Eigen::VectorXd::Zero(p);
+        double sse = 0.0;
+        forEachCentredBlock([&](const auto &Xc, Eigen::Index r0, Eigen::Index nb) {
+            auto r = m_r.head(nb);
+            r = (m_y.segment(r0, nb).array() - m_yMean).matrix();
+            r.noalias() -= Xc * w;
+            xtr.noalias() += Xc.transpose() * r;
+            sse += r.squaredNorm();
+        });
+        const Eigen::VectorXd dw = solveNormal(xtr - m_alpha * w);
+        w += dw;
+        // ||r - X dw||^2 without another pass over X; dw is tiny, so no cancellation.
+        sse += -2.0 * dw.dot(xtr) + dw.dot(m_gram * dw) - m_alpha * dw.squaredNorm();
+        m_mse = std::max(sse, 0.0) / double(std::max<Eigen::Index>(m_X.rows(), 1));
+    }
+
+    // Training mean squared error of y - Xw - b.
+    double meanSquaredError() const { return m_mse; }
+    bool singular() const { return m_singular; }
+
+private:
+    template<typename Fn>
+    void forEachCentredBlock(Fn &&fn)
+    {
+        const Eigen::Index n = m_X.rows();
+        for (Eigen::Index r0 = 0; r0 < n; r0 += m_block) {
+            if (m_observer.cancelled())
+                throw Cancelled{};
+            const Eigen::Index nb = std::min(m_block, n - r0);
+            auto Xc = m_xc.topRows(nb);
+            // Centring a copy of the block, not X'X - n mu mu': no cancellation when the
+            // means are large compared with the spread.
+            Xc = m_X.middleRows(r0, nb).rowwise() - m_xMean.transpose();
+            fn(Xc, r0, nb);
+        }
+    }
+
+    Eigen::VectorXd solveNormal(const Eigen::VectorXd &rhs) const
+    {
+        if (m_singular)
+            return m_cod.solve(rhs);
+        const Eigen::VectorXd v = m_ldlt.solve(rhs.cwiseQuotient(m_scale));
+        return v.cwiseQuotient(m_scale);
+    }
+
+    const Eigen::Ref<const Eigen::MatrixXd> &m_X;
+    const Eigen::Ref<const Eigen::VectorXd> &m_y;
+    const Eigen::VectorXd &m_xMean;
+    double m_yMean;
+    double m_alpha;
+    Observer &m_observer;
+    Eigen::Index m_block;
+    Eigen::MatrixXd m_xc;
+    Eigen::VectorXd m_r;
+    Eigen::MatrixXd m_gram; // X'X + alpha I, both triangles
+    Eigen::VectorXd m_scale;
+    Eigen::LDLT<Eigen::MatrixXd> m_ldlt;
+    Eigen::CompleteOrthogonalDecomposition<Eigen::MatrixXd> m_cod;
+    bool m_singular = false;
+    double m_mse = 0.0;
+};
+
+} // namespace
+
+void LinearRegressionParams::validate() const
+{
+    if (!(alpha >= 0.0))
+        throw std::invalid_argument("alpha must be >= 0, got " + number(alpha));
+    if (std::isinf(alpha))
+        throw std::invalid_argument("alpha must be finite, got " + number(alpha));
+}
+
+LinearRegression::LinearRegression(LinearRegressionParams params)
+    : m_params(params)
+{
+    m_params.validate();
+}
+
+void LinearRegression::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
+                           const Eigen::Ref<const Eigen::VectorXd> &y,
+                           Observer &observer)
+{
+    m_params.validate();
+    if (X.rows() != y.size())
+        throw std::invalid_argument("X has " + std::to_string(X.rows()) + " rows but y has "
+                                    + std::to_string(y.size()) + " values");
+    if (X.rows() == 0 || X.cols() == 0)
+        throw std::invalid_argument("linear regression needs at least one sample and one feature");
+    if (!X.allFinite() || !y.allFinite())
+        throw std::invalid_argument("X or y contains NaN or infinite values");
+    if (observer.cancelled())
+        throw Cancelled{};
+
+    // The intercept is not penalised: fit on centred data, then b = mean(y) - mean(X) w
+    // (as sklearn's _preprocess_data does for LinearRegression and Ridge).
+    const Eigen::VectorXd xMean = m_params.fitIntercept
+                                      ? Eigen::VectorXd(X.colwise().mean().transpose())
+                                      : Eigen::VectorXd::Zero(X.cols());
+    const double yMean = m_params.fitIntercept ? y.mean() : 0.0;
+
+    NormalEquations normal(X, y, xMean, yMean, m_params.alpha, observer);
+    Eigen::VectorXd w;
+    normal.solve(w);
+    const double mse = normal.meanSquaredError();
+
+    m_coef = std::move(w);
+    m_intercept = m_params.fitIntercept ? yMean - xMean.dot(m_coef) : 0.0;
+    if (normal.singular())
+        observer.onLog("X'X is singular (collinear or constant features): minimum-norm solution");
+    observer.onIteration(1, {{"loss", mse}});
+    observer.onProgress(1.0);
+}
+
+Eigen::VectorXd LinearRegression::predict(const Eigen::Ref<const Eigen::MatrixXd> &X) const
+{
+    if (X.cols() != featureCount())
+        throw std::invalid_argument("model expects " + std::to_string(featureCount())
+                                    + " features, got " + std::to_string(X.cols()));
+    Eigen::VectorXd out = X * m_coef;
+    out.array() += m_intercept;
+    return out;
+}
+
+void LinearRegression::save(Archive &archive) const
+{
+    archive.setString("kind", kind());
+    archive.setInt("version", kArchiveVersion);
+    archive.setDouble("alpha", m_params.alpha);
+    archive.setInt("fit_intercept", m_params.fitIntercept ? 1 : 0);
+    archive.setVector("coefficients", m_coef);
+    archive.setDouble("intercept", m_intercept);
+}
+
+std::unique_ptr<Estimator> LinearRegression::load(const Archive &archive)
+{
+    const std::string name = "linear_regression";
+    if (archive.getString("kind") != name)
+        throw ArchiveError("not a " + name + " archive (kind '" + archive.getString("kind") + "')");
+    archive.checkVersion(name, kArchiveVersion);
+
+    LinearRegressionParams params;
+    params.alpha = archive.getDouble("alpha");
+    params.fitIntercept = archive.getInt("fit_intercept") != 0;
+    try {
+        params.validate();
+    } catch (const std::invalid_argument &e) {
+        throw ArchiveError(name + " archive: invalid parameters: " + e.what());
+    }
+    Eigen::VectorXd coef = archive.getVector("coefficients");
+    const double intercept = archive.getDouble("intercept");
+    if (coef.size() < 1)
+        throw ArchiveError(name + " archive: 'coefficients' is empty");
+    if (!coef.allFinite() || !std::isfinite(intercept))
+        throw ArchiveError(name + " archive: coefficients contain NaN or infinite values");
+    if (!params.fitIntercept && intercept != 0.0)
+        throw ArchiveError(name + " archive: non-zero intercept with fit_intercept = 0");
+
+    auto model = std::make_unique<LinearRegression>(params);
+    model->m_coef = std::move(coef);
+    model->m_intercept = intercept;
+    return model;
+}
+
+Eigen::VectorXd LinearRegression::featureImportance() const
+{
+    return m_coef.cwiseAbs();
+}
+
+} // namespace fb::ml
