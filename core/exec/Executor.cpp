@@ -7,6 +7,8 @@
 #include "pipeline/PipelineFile.h"
 #include "pipeline/Validation.h"
 
+#include <ml/common/Parallel.h>
+
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
@@ -163,6 +165,12 @@ void execute(const std::shared_ptr<RunState> &run, int t)
                         ? (Clock::now() + std::chrono::milliseconds(qint64(timeout * 1000))).time_since_epoch().count()
                         : 0;
 
+    // Core policy: a task training alone may use every core for its own loops; tasks running
+    // side by side get one thread each, since the pool already spreads them over the cores.
+    auto updateBudget = [&run](int running) {
+        ml::setThreadBudget(std::max(1, run->pool.maxThreadCount() / std::max(1, running)));
+    };
+    updateBudget(run->runningTasks.fetch_add(1) + 1);
     TaskState outcome = TaskState::Success;
     QString error;
     try {
@@ -189,6 +197,7 @@ void execute(const std::shared_ptr<RunState> &run, int t)
     }
     if (outcome != TaskState::Success)
         task.outputs.clear();
+    updateBudget(run->runningTasks.fetch_sub(1) - 1);
 
     std::vector<int> ready;
     {

@@ -75,6 +75,7 @@ struct RunState
     std::condition_variable finishedCondition;
     int finishedTasks = 0;
     std::atomic<int> activeRunnables{0}; // wait() also waits for this to reach 0
+    std::atomic<int> runningTasks{0};    // for the ML thread budget
     bool finished = false;
     RunResult result;
     std::function<void(const RunResult &)> onFinished;

@@ -107,18 +107,17 @@ QString hashTrainingData(const ConstMatrixMap &X, const Table &table, int target
     return QString::fromLatin1(h.result().toHex());
 }
 
-void loadTrainingData(const NodeContext &ctx, const QString &port, TargetKind targetKind, TrainingData &d)
+void loadTrainingData(const TablePtr &table, TargetKind targetKind, TrainingData &d)
 {
-    d.table = ctx.table(port);
+    d.table = table;
     const Table &t = *d.table;
     if (t.rowCount() == 0)
-        throw NodeError(QStringLiteral("the '%1' table has no rows").arg(port));
+        throw NodeError(QStringLiteral("the training table has no rows"));
 
     const int target = t.targetColumn();
     if (targetKind != TargetKind::None && target < 0)
-        throw NodeError(QStringLiteral("the '%1' table has no target column: set 'target' on the data "
-                                       "node or choose one with a Select Columns node")
-                            .arg(port));
+        throw NodeError(QStringLiteral("the training table has no target column: set 'target' on the "
+                                       "data node or choose one with a Select Columns node"));
     for (int i : t.columnsWithRole(ColumnRole::Feature)) {
         const Column &c = t.column(i);
         if (c.kind != ColumnKind::Numeric)
@@ -129,7 +128,7 @@ void loadTrainingData(const NodeContext &ctx, const QString &port, TargetKind ta
         d.features.append(c.name);
     }
     if (d.featureColumns.isEmpty())
-        throw NodeError(QStringLiteral("the '%1' table has no feature columns").arg(port));
+        throw NodeError(QStringLiteral("the training table has no feature columns"));
     new (&d.X) ConstMatrixMap(t.numericColumns(d.featureColumns, d.scratch));
     for (Eigen::Index j = 0; j < d.X.cols(); ++j) {
         if (d.X.col(j).hasNaN()) {
@@ -161,10 +160,10 @@ void loadTrainingData(const NodeContext &ctx, const QString &port, TargetKind ta
     }
 }
 
-void TrainingData::describe(Model &model, const NodeContext &ctx, const QString &algorithm) const
+void TrainingData::describe(Model &model, const QString &algorithm, const QJsonObject &params, Lineage lineage) const
 {
     model.algorithm = algorithm;
-    model.params = ctx.params();
+    model.params = params;
     model.features = features;
     model.target = target;
     model.classes = classes;
@@ -188,13 +187,13 @@ void TrainingData::describe(Model &model, const NodeContext &ctx, const QString 
     for (const QString &n : needed)
         model.inputs.append({n, kinds.value(n)});
 
-    model.lineage.runId = ctx.runId();
-    model.lineage.nodeId = ctx.nodeId();
-    model.lineage.pipelineHash = ctx.pipelineHash();
-    model.lineage.dataHash = hashTrainingData(X, *table, table->indexOf(target));
-    model.lineage.dataOrigin = table->origin();
-    model.lineage.createdMs = QDateTime::currentMSecsSinceEpoch();
-    model.lineage.flowbenchVersion = QStringLiteral(FLOWBENCH_VERSION);
+    lineage.dataHash = hashTrainingData(X, *table, table->indexOf(target));
+    lineage.dataOrigin = table->origin();
+    if (lineage.createdMs == 0)
+        lineage.createdMs = QDateTime::currentMSecsSinceEpoch();
+    if (lineage.flowbenchVersion.isEmpty())
+        lineage.flowbenchVersion = QStringLiteral(FLOWBENCH_VERSION);
+    model.lineage = lineage;
 }
 
 } // namespace fb

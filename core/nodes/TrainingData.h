@@ -9,8 +9,6 @@
 
 namespace fb {
 
-class NodeContext;
-
 // What a training node needs from its input table: the feature matrix (a zero-copy view when
 // the feature columns are adjacent in storage), the target, and the schemas a Model records.
 struct TrainingData
@@ -32,16 +30,17 @@ struct TrainingData
     Eigen::VectorXd y;
 
     // Fills `model` with everything but the estimator: features, raw input schema (worked back
-    // through the preprocessing chain), target, classes, preprocessing and lineage.
-    void describe(Model &model, const NodeContext &ctx, const QString &algorithm) const;
+    // through the preprocessing chain), target, classes, preprocessing, parameters and lineage
+    // (`lineage` gives run, node and pipeline; the data hash and origin are added here).
+    void describe(Model &model, const QString &algorithm, const QJsonObject &params, Lineage lineage) const;
 };
 
 enum class TargetKind { Classes, Values, None };
 
-// Reads the "train" input of `ctx`. Refuses, with a message naming the column: no target
-// column, categorical feature columns (one-hot encode first), missing values in features or
-// target, a classification target with fewer than two classes, an empty table.
-void loadTrainingData(const NodeContext &ctx, const QString &port, TargetKind target, TrainingData &out);
+// Reads a training table. Refuses, with a message naming the column: no target column,
+// categorical feature columns (one-hot encode first), missing values in features or target, a
+// classification target with fewer than two classes, an empty table.
+void loadTrainingData(const TablePtr &table, TargetKind target, TrainingData &out);
 
 // Maps the target column of `table` onto `classes` (the model's labels). Unknown labels are
 // refused by name; returns -1 for missing targets when `allowMissing`.
