@@ -22,6 +22,7 @@
 #include <atomic>
 #include <cmath>
 #include <csignal>
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace fb {
@@ -35,6 +36,14 @@ void onSigint(int)
     // Second Ctrl+C: the user means it.
     if (g_interrupts.fetch_add(1) >= 1)
         ::_exit(ExitInterrupted);
+}
+
+// Peak resident memory of this process, for users sizing machines (and the memory bench).
+double peakRssMb()
+{
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return double(usage.ru_maxrss) / 1024.0; // Linux reports KiB
 }
 
 QJsonValue jsonNumber(double v)
@@ -67,6 +76,7 @@ QJsonObject summaryJson(const RunResult &r, const QString &store, const QString 
                        {QStringLiteral("pipeline"), pipeline},
                        {QStringLiteral("store"), store},
                        {QStringLiteral("duration_s"), double(r.endMs - r.startMs) / 1000.0},
+                       {QStringLiteral("peak_rss_mb"), peakRssMb()},
                        {QStringLiteral("nodes"), nodes},
                        {QStringLiteral("metrics"), allMetrics}};
 }
@@ -157,6 +167,7 @@ int runCommand(const QStringList &arguments)
     request.pipelinePath = path;
     request.targets = parser.values(QStringLiteral("node"));
     request.overrides = overrides;
+    request.keepOutputs = false; // nothing inspects them afterwards: free memory as we go
     request.runId = parser.value(QStringLiteral("run-id")).isEmpty() ? newRunId()
                                                                      : parser.value(QStringLiteral("run-id"));
     if (!request.runId.contains(QRegularExpression(QStringLiteral("^[A-Za-z0-9_.:+-]{1,128}$"))))

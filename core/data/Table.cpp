@@ -40,8 +40,8 @@ Table::Table(QList<Column> columns,
         if (!ok)
             throw std::logic_error("Table: column storage index out of range");
     }
-    if (m_numeric->cols() > 0 && m_numeric->rows() != rows)
-        throw std::logic_error("Table: numeric storage has the wrong row count");
+    if (m_numeric->cols() > 0 && m_numeric->rows() < rows)
+        throw std::logic_error("Table: numeric storage has too few rows");
 }
 
 Table::Ptr Table::fromMatrix(const QStringList &names, Eigen::MatrixXd values)
@@ -83,7 +83,7 @@ Eigen::Map<const Eigen::VectorXd> Table::numeric(int index) const
     const Column &c = m_columns.at(index);
     if (c.kind != ColumnKind::Numeric)
         throw std::logic_error("Table::numeric on a categorical column");
-    return Eigen::Map<const Eigen::VectorXd>(m_numeric->col(c.storage).data(), m_rows);
+    return Eigen::Map<const Eigen::VectorXd>(m_numeric->col(c.storage).data() + m_rowOffset, m_rows);
 }
 
 const CategoricalColumn &Table::categorical(int index) const
@@ -98,7 +98,7 @@ bool Table::isMissing(Eigen::Index row, int index) const
 {
     const Column &c = m_columns.at(index);
     if (c.kind == ColumnKind::Numeric)
-        return std::isnan((*m_numeric)(row, c.storage));
+        return std::isnan((*m_numeric)(m_rowOffset + row, c.storage));
     return m_categorical->at(size_t(c.storage)).codes[size_t(row)] < 0;
 }
 
@@ -106,7 +106,7 @@ QString Table::displayValue(Eigen::Index row, int index) const
 {
     const Column &c = m_columns.at(index);
     if (c.kind == ColumnKind::Numeric) {
-        const double v = (*m_numeric)(row, c.storage);
+        const double v = (*m_numeric)(m_rowOffset + row, c.storage);
         return std::isnan(v) ? QString() : QString::number(v, 'g', 10);
     }
     const CategoricalColumn &cat = m_categorical->at(size_t(c.storage));
@@ -143,14 +143,14 @@ ConstMatrixMap Table::numericColumns(const QList<int> &indices, Eigen::MatrixXd 
         return ConstMatrixMap(nullptr, m_rows, 0, Eigen::OuterStride<>(m_rows));
     if (adjacent) {
         const int first = m_columns.at(indices.first()).storage;
-        return ConstMatrixMap(m_numeric->col(first).data(),
+        return ConstMatrixMap(m_numeric->col(first).data() + m_rowOffset,
                               m_rows,
                               indices.size(),
                               Eigen::OuterStride<>(m_numeric->outerStride()));
     }
     scratch.resize(m_rows, indices.size());
     for (int i = 0; i < indices.size(); ++i)
-        scratch.col(i) = m_numeric->col(m_columns.at(indices.at(i)).storage);
+        scratch.col(i) = m_numeric->col(m_columns.at(indices.at(i)).storage).segment(m_rowOffset, m_rows);
     return ConstMatrixMap(scratch.data(), m_rows, scratch.cols(), Eigen::OuterStride<>(m_rows));
 }
 
@@ -191,25 +191,22 @@ Table::Ptr Table::withOrigin(const QString &origin) const
 Table::Ptr Table::takeRows(const std::vector<Eigen::Index> &rows) const
 {
     const auto n = Eigen::Index(rows.size());
-    // Only copy the storage columns still referenced, so a narrowed table stays small.
+    bool contiguous = n > 0;
+    for (Eigen::Index i = 1; i < n && contiguous; ++i)
+        contiguous = rows[size_t(i)] == rows[size_t(i - 1)] + 1;
+
+    // Categorical codes are copied either way (4 bytes a cell), only for columns in use.
     QList<Column> cols = m_columns;
-    QList<int> numericUsed;
     QList<int> categoricalUsed;
     for (Column &c : cols) {
-        QList<int> &used = c.kind == ColumnKind::Numeric ? numericUsed : categoricalUsed;
-        int pos = int(used.indexOf(c.storage));
+        if (c.kind != ColumnKind::Categorical)
+            continue;
+        int pos = int(categoricalUsed.indexOf(c.storage));
         if (pos < 0) {
-            pos = int(used.size());
-            used.append(c.storage);
+            pos = int(categoricalUsed.size());
+            categoricalUsed.append(c.storage);
         }
         c.storage = pos;
-    }
-    auto numeric = std::make_shared<Eigen::MatrixXd>(n, numericUsed.size());
-    for (int j = 0; j < numericUsed.size(); ++j) {
-        const double *src = m_numeric->col(numericUsed.at(j)).data();
-        double *dst = numeric->col(j).data();
-        for (Eigen::Index i = 0; i < n; ++i)
-            dst[i] = src[rows[size_t(i)]];
     }
     auto categorical = std::make_shared<std::vector<CategoricalColumn>>(categoricalUsed.size());
     for (int j = 0; j < categoricalUsed.size(); ++j) {
@@ -219,6 +216,35 @@ Table::Ptr Table::takeRows(const std::vector<Eigen::Index> &rows) const
         dst.codes.resize(size_t(n));
         for (Eigen::Index i = 0; i < n; ++i)
             dst.codes[size_t(i)] = src.codes[size_t(rows[size_t(i)])];
+    }
+
+    if (contiguous) {
+        // A view: same numeric storage, shifted window.
+        auto out = std::make_shared<Table>(cols, m_numeric, categorical, n);
+        out->m_rowOffset = m_rowOffset + rows.front();
+        out->m_preprocessing = m_preprocessing;
+        out->m_origin = m_origin;
+        return out;
+    }
+
+    // A copy of the numeric storage columns still referenced, so a narrowed table stays small.
+    QList<int> numericUsed;
+    for (Column &c : cols) {
+        if (c.kind != ColumnKind::Numeric)
+            continue;
+        int pos = int(numericUsed.indexOf(c.storage));
+        if (pos < 0) {
+            pos = int(numericUsed.size());
+            numericUsed.append(c.storage);
+        }
+        c.storage = pos;
+    }
+    auto numeric = std::make_shared<Eigen::MatrixXd>(n, numericUsed.size());
+    for (int j = 0; j < numericUsed.size(); ++j) {
+        const double *src = m_numeric->col(numericUsed.at(j)).data() + m_rowOffset;
+        double *dst = numeric->col(j).data();
+        for (Eigen::Index i = 0; i < n; ++i)
+            dst[i] = src[rows[size_t(i)]];
     }
     auto out = std::make_shared<Table>(std::move(cols), numeric, categorical, n);
     out->m_preprocessing = m_preprocessing;

@@ -46,7 +46,8 @@ using ConstMatrixMap = Eigen::Map<const Eigen::MatrixXd, 0, Eigen::OuterStride<>
 // Numeric columns live in one column-major Eigen matrix (missing = NaN), categorical columns
 // as codes + levels. Storage is itself shared: selecting columns, changing roles or attaching
 // fitted preprocessing makes a new Table that points at the same storage, so nodes that do not
-// change data never copy it. Only row selection (split, filtering) and transforms copy.
+// change data never copy it. A contiguous run of rows (a split without shuffling) is a view of
+// the numeric storage too; other row selections and transforms copy.
 class Table final : public PortData
 {
 public:
@@ -73,8 +74,15 @@ public:
     int indexOf(const QString &name) const; // -1 when absent
     QStringList columnNames() const;
 
-    // Storage access. Valid for the Table's lifetime.
+    // The numeric columns of this table's rows, as stored (column j = storage index j). No copy.
+    Eigen::Block<const Eigen::MatrixXd> numericData() const
+    {
+        return m_numeric->middleRows(m_rowOffset, m_rows);
+    }
+    // The whole underlying storage, which may hold more rows than this table when the table is
+    // a row view (rows rowOffset() .. rowOffset() + rowCount() - 1 are this table's).
     const Eigen::MatrixXd &numericStore() const { return *m_numeric; }
+    Eigen::Index rowOffset() const { return m_rowOffset; }
     const std::vector<CategoricalColumn> &categoricalStore() const { return *m_categorical; }
     const NumericStore &sharedNumeric() const { return m_numeric; }
     const CategoricalStore &sharedCategorical() const { return m_categorical; }
@@ -96,7 +104,8 @@ public:
     Ptr withRoles(const QHash<QString, ColumnRole> &roles) const;
     Ptr withColumns(const QList<int> &indices) const; // subset / reorder
     Ptr withPreprocessing(TransformList fitted) const;
-    // Copies the selected rows (in the given order) into fresh storage.
+    // The selected rows, in the given order. A contiguous ascending run shares the numeric
+    // storage (a view); anything else is copied into fresh storage. Categorical codes are copied.
     Ptr takeRows(const std::vector<Eigen::Index> &rows) const;
 
     // Fitted transforms applied since the raw data, in order. A model trained on this table
@@ -112,6 +121,7 @@ private:
     NumericStore m_numeric;
     CategoricalStore m_categorical;
     Eigen::Index m_rows = 0;
+    Eigen::Index m_rowOffset = 0; // first row of this table in the numeric storage
     TransformList m_preprocessing;
     QString m_origin;
 };

@@ -123,6 +123,11 @@ std::vector<int> complete(const std::shared_ptr<RunState> &run, int t, TaskState
     task.endMs = RunEvent::now();
     ++run->finishedTasks;
     publishState(*run, t, error);
+    // This task no longer needs its inputs; free an upstream output nobody else will read.
+    if (!run->keepOutputs)
+        for (const TaskInput &in : task.inputs)
+            if (--run->tasks[size_t(in.upstream)]->consumersLeft == 0)
+                run->tasks[size_t(in.upstream)]->outputs.clear();
 
     std::vector<int> ready;
     if (state == TaskState::Success) {
@@ -357,6 +362,7 @@ bool Executor::start(const RunRequest &request, QString *error)
     run->pipelineDir = request.pipelinePath.isEmpty()
                            ? QDir::currentPath()
                            : QFileInfo(request.pipelinePath).absolutePath();
+    run->keepOutputs = request.keepOutputs;
     run->artifactRoot = request.artifactRoot.isEmpty()
                             ? QDir::tempPath() + QStringLiteral("/flowbench-runs/") + run->runId
                             : request.artifactRoot;
@@ -403,6 +409,7 @@ bool Executor::start(const RunRequest &request, QString *error)
         const int from = taskOf.value(l.fromNode);
         to.inputs.push_back({l.toPort, from, l.fromPort});
         ++to.pendingUpstream;
+        ++run->tasks[size_t(from)]->consumersLeft;
         run->tasks[size_t(from)]->downstream.push_back(taskOf.value(l.toNode));
     }
 

@@ -29,6 +29,10 @@ struct RunRequest
     QHash<QString, QJsonObject> overrides;  // node id -> {param: value} for this run only
     QString runId;                          // empty = generate one
     QString artifactRoot;                   // folder for node outputs; empty = a temp folder
+    // Keep every node's outputs until the next run, for inspection (the GUI). When false (the
+    // CLI), an output is released as soon as every task consuming it has finished, so a
+    // pipeline over a large table does not hold each intermediate copy until the end.
+    bool keepOutputs = true;
 };
 
 struct TaskResult

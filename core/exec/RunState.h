@@ -40,6 +40,7 @@ struct Task
 
     // Guarded by RunState::mutex.
     int pendingUpstream = 0;
+    int consumersLeft = 0; // downstream links not yet finished, for releasing outputs
     TaskState state = TaskState::None;
     int tries = 0;
     qint64 startMs = 0;
@@ -70,6 +71,7 @@ struct RunState
     QString artifactRoot;
     std::vector<std::unique_ptr<Task>> tasks; // topological order
     std::atomic<bool> cancelled{false};
+    bool keepOutputs = true;
 
     std::mutex mutex;
     std::condition_variable finishedCondition;

@@ -82,11 +82,11 @@ TablePtr replaceNumeric(const Table &table, const QList<int> &indices, Eigen::Ma
 {
     // New storage = the old numeric store's columns still in use + the new columns appended.
     QList<Column> cols = table.columns();
-    const Eigen::Index oldCols = table.numericStore().cols();
+    const Eigen::Index oldCols = table.numericData().cols();
     auto store = std::make_shared<Eigen::MatrixXd>(table.rowCount(), oldCols + values.cols());
     // Untouched columns are still copied once here: Eigen matrices cannot share columns.
     // Transforms run on split tables, which are fresh copies anyway.
-    store->leftCols(oldCols) = table.numericStore();
+    store->leftCols(oldCols) = table.numericData();
     store->rightCols(values.cols()) = values;
     for (int j = 0; j < indices.size(); ++j)
         cols[indices.at(j)].storage = int(oldCols + j);

@@ -26,7 +26,7 @@ inline fb::TablePtr number(double v)
 inline double valueOf(const fb::PortDataPtr &p)
 {
     auto t = std::dynamic_pointer_cast<const fb::Table>(p);
-    return t ? t->numericStore()(0, 0) : qQNaN();
+    return t ? t->numericData()(0, 0) : qQNaN();
 }
 
 // Shared state the test nodes report to; reset by each test.

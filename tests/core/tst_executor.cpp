@@ -332,6 +332,30 @@ private Q_SLOTS:
         QVERIFY(timer.elapsed() < 5000);
     }
 
+    void outputsAreReleasedWhenNotKept()
+    {
+        Graph g;
+        g.add(QStringLiteral("x"), QStringLiteral("const"));
+        g.add(QStringLiteral("y"), QStringLiteral("add"));
+        g.add(QStringLiteral("z"), QStringLiteral("add"));
+        g.add(QStringLiteral("w"), QStringLiteral("add"));
+        g.link(QStringLiteral("x"), QStringLiteral("y"));
+        g.link(QStringLiteral("y"), QStringLiteral("z"));
+        g.link(QStringLiteral("y"), QStringLiteral("w"));
+        for (bool keep : {true, false}) {
+            Executor ex(m_registry);
+            RunRequest req;
+            req.pipeline = g.data;
+            req.keepOutputs = keep;
+            QCOMPARE(runToEnd(ex, req).state, TaskState::Success);
+            // y fed two tasks: it is released only after both finished.
+            QCOMPARE(bool(ex.output(QStringLiteral("x"), QStringLiteral("out"))), keep);
+            QCOMPARE(bool(ex.output(QStringLiteral("y"), QStringLiteral("out"))), keep);
+            QCOMPARE(valueOf(ex.output(QStringLiteral("z"), QStringLiteral("out"))), 1.0);
+            QCOMPARE(valueOf(ex.output(QStringLiteral("w"), QStringLiteral("out"))), 1.0);
+        }
+    }
+
     void emptyPipelineFinishesAtOnce()
     {
         const RunResult r = run(PipelineData());

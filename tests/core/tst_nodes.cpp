@@ -136,11 +136,13 @@ private Q_SLOTS:
             QCOMPARE(labels.count(c), 10);
         // Same seed, same rows.
         QCOMPARE(classesOf(*second->out<Table>(QStringLiteral("s"), QStringLiteral("test"))), labels);
-        QCOMPARE(second->out<Table>(QStringLiteral("s"), QStringLiteral("test"))->numericStore(), test->numericStore());
+        QCOMPARE(Eigen::MatrixXd(second->out<Table>(QStringLiteral("s"), QStringLiteral("test"))->numericData()),
+                 Eigen::MatrixXd(test->numericData()));
         // Another seed, other rows.
         b.p.node(b.p.keyOf(QStringLiteral("s")))->params.insert(QStringLiteral("seed"), 4);
         auto third = run(b.p);
-        QVERIFY(third->out<Table>(QStringLiteral("s"), QStringLiteral("test"))->numericStore() != test->numericStore());
+        QVERIFY(Eigen::MatrixXd(third->out<Table>(QStringLiteral("s"), QStringLiteral("test"))->numericData())
+                != Eigen::MatrixXd(test->numericData()));
     }
 
     void splitWithoutShuffleKeepsOrder()
@@ -154,8 +156,21 @@ private Q_SLOTS:
         auto all = r->out<Table>(QStringLiteral("d"), QStringLiteral("table"));
         auto test = r->out<Table>(QStringLiteral("s"), QStringLiteral("test"));
         QCOMPARE(test->rowCount(), 45); // ceil(0.1 * 442)
-        QCOMPARE(test->numericStore().row(44), all->numericStore().row(441));
-        QCOMPARE(r->out<Table>(QStringLiteral("s"), QStringLiteral("train"))->numericStore().row(0), all->numericStore().row(0));
+        auto train = r->out<Table>(QStringLiteral("s"), QStringLiteral("train"));
+        QCOMPARE(Eigen::RowVectorXd(test->numericData().row(44)), Eigen::RowVectorXd(all->numericData().row(441)));
+        QCOMPARE(Eigen::RowVectorXd(train->numericData().row(0)), Eigen::RowVectorXd(all->numericData().row(0)));
+        // Without shuffling both parts are views of the loaded data: nothing was copied.
+        QVERIFY(&train->numericStore() == &all->numericStore());
+        QVERIFY(&test->numericStore() == &all->numericStore());
+        QCOMPARE(test->rowOffset(), Eigen::Index(397));
+        // Views work everywhere: standardizing the view gives the statistics of its rows only.
+        QCOMPARE(test->numeric(0)[0], all->numeric(0)[397]);
+        QCOMPARE(test->displayValue(44, test->targetColumn()), all->displayValue(441, all->targetColumn()));
+        Eigen::MatrixXd scratch;
+        const QList<int> gathered{2, 0};
+        const ConstMatrixMap x = test->numericColumns(gathered, scratch);
+        QCOMPARE(x(3, 0), all->numeric(2)[400]);
+        QCOMPARE(x(3, 1), all->numeric(0)[400]);
     }
 
     void standardizeFitsOnTrainOnly()
