@@ -1,0 +1,58 @@
+#pragma once
+
+#include <QSqlDatabase>
+#include <QString>
+#include <QStringList>
+
+#include <vector>
+
+namespace fb::store {
+
+// Written into the SQLite header (PRAGMA application_id) so that a Flowbench store is told apart
+// from any other SQLite file: "FBRS", Flowbench run store.
+constexpr int applicationId = 0x46425253;
+constexpr int busyTimeoutMs = 10000;
+
+// One step of the schema history. `statements` run in order inside one transaction together
+// with the new user_version, so a store is either fully at `version` or untouched. To change
+// the schema, append a Migration with the next version number (never edit a released one) and
+// raise RunStore::schemaVersion; tst_runstore checks that the two agree.
+struct Migration
+{
+    int version = 0;
+    QString summary;
+    QStringList statements;
+};
+
+// The schema history of the run store, oldest first.
+const std::vector<Migration> &migrations();
+int latestVersion(const std::vector<Migration> &steps = migrations());
+
+// Opens a connection named `name` for the calling thread with the store's per-connection
+// settings (busy timeout, synchronous=NORMAL, foreign keys). On failure the connection is
+// removed again and *error names the file.
+QSqlDatabase openConnection(const QString &name, const QString &path, QString *error);
+
+// Removes a connection by name once every QSqlDatabase/QSqlQuery copy of it is gone.
+void closeConnection(const QString &name);
+
+struct PrepareResult
+{
+    int fromVersion = 0; // 0 = the store was created now
+    int toVersion = 0;
+};
+
+// Makes the database behind `db` a store at the newest version of `steps`: refuses non-SQLite
+// files, foreign SQLite databases and stores written by a newer schema (each with a message
+// naming the file), creates a new store or migrates an older one, and turns on WAL. Returns
+// false and sets *error without having changed the file when it refuses.
+bool prepareSchema(QSqlDatabase &db,
+                   const QString &path,
+                   PrepareResult *result,
+                   QString *error,
+                   const std::vector<Migration> &steps = migrations());
+
+// True when `path` is absent, empty or starts with the SQLite header; else sets *error.
+bool looksLikeSqlite(const QString &path, QString *error);
+
+} // namespace fb::store
