@@ -93,7 +93,9 @@ void ProgressPrinter::handle(const RunEvent &e)
             break;
         ++m_done;
         QString line = QStringLiteral("  %1  %2").arg(e.nodeId, -20).arg(stateMark(e.state, m_terminal));
-        if (t.startMs > 0 && e.state != TaskState::UpstreamFailed)
+        if (e.cached)
+            line += QStringLiteral("  (cached)");
+        else if (t.startMs > 0 && e.state != TaskState::UpstreamFailed)
             line += QStringLiteral("  %1").arg(formatDuration(e.timeMs - t.startMs));
         if (!e.text.isEmpty())
             line += QStringLiteral("\n      %1").arg(e.text);

@@ -5,6 +5,7 @@
 
 #include "exec/EventQueue.h"
 #include "exec/Executor.h"
+#include "exec/OutputCache.h"
 #include "pipeline/NodeRegistry.h"
 #include "pipeline/Overrides.h"
 #include "pipeline/PipelineFile.h"
@@ -63,6 +64,7 @@ QJsonObject summaryJson(const RunResult &r, const QString &store, const QString 
         }
         QJsonObject n{{QStringLiteral("type"), t.type},
                       {QStringLiteral("state"), taskStateName(t.state)},
+                      {QStringLiteral("cached"), t.cached},
                       {QStringLiteral("tries"), t.tries},
                       {QStringLiteral("duration_s"),
                        t.startMs > 0 && t.endMs >= t.startMs ? QJsonValue(double(t.endMs - t.startMs) / 1000.0) : QJsonValue()},
@@ -120,6 +122,11 @@ int runCommand(const QStringList &arguments)
     parser.addOption({QStringLiteral("artifacts"),
                       QStringLiteral("Folder for node outputs. Default: <store folder>/artifacts/<run id>."),
                       QStringLiteral("DIR")});
+    parser.addOption({QStringLiteral("no-cache"),
+                      QStringLiteral("Run every node, even those whose inputs and parameters did not change.")});
+    parser.addOption({QStringLiteral("cache-size"),
+                      QStringLiteral("Bound of the output cache in MB (default 4096)."),
+                      QStringLiteral("MB")});
     parser.addOption({QStringLiteral("threads"), QStringLiteral("Worker threads. Default: one per core."),
                       QStringLiteral("N")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print a JSON summary on stdout.")});
@@ -168,6 +175,16 @@ int runCommand(const QStringList &arguments)
     request.targets = parser.values(QStringLiteral("node"));
     request.overrides = overrides;
     request.keepOutputs = false; // nothing inspects them afterwards: free memory as we go
+    qint64 cacheMb = 4096;
+    if (parser.isSet(QStringLiteral("cache-size"))) {
+        bool ok = false;
+        cacheMb = parser.value(QStringLiteral("cache-size")).toLongLong(&ok);
+        if (!ok || cacheMb < 0)
+            throw CliError{QStringLiteral("--cache-size: expected a size in MB")};
+    }
+    request.cache = std::make_shared<OutputCache>(QFileInfo(store->path()).absolutePath() + QStringLiteral("/cache"),
+                                                  cacheMb * 1024 * 1024);
+    request.useCache = !parser.isSet(QStringLiteral("no-cache"));
     request.runId = parser.value(QStringLiteral("run-id")).isEmpty() ? newRunId()
                                                                      : parser.value(QStringLiteral("run-id"));
     if (!request.runId.contains(QRegularExpression(QStringLiteral("^[A-Za-z0-9_.:+-]{1,128}$"))))

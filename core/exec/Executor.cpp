@@ -7,12 +7,16 @@
 #include "pipeline/PipelineFile.h"
 #include "pipeline/Validation.h"
 
+#include "OutputCache.h"
+#include "pipeline/NodeRegistry.h"
+
 #include <ml/common/Parallel.h>
 
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
+#include <QJsonDocument>
 #include <QSysInfo>
 #include <QPointer>
 #include <QRandomGenerator>
@@ -63,8 +67,51 @@ void publishState(RunState &run, int t, const QString &error = {})
 {
     RunEvent e = run.event(RunEvent::Kind::TaskState, t);
     e.state = run.tasks[size_t(t)]->state;
+    e.cached = run.tasks[size_t(t)]->cached;
     e.text = error;
     run.publish(e);
+}
+
+// The cache key of a ready task: everything its outputs depend on. Input files enter by
+// path, size and modification time, so an edited CSV is never served stale.
+QString taskKey(const RunState &run, const Task &task)
+{
+    QCryptographicHash h(QCryptographicHash::Sha256);
+    h.addData(QByteArrayLiteral("flowbench-cache-1\n" FLOWBENCH_VERSION "\n"));
+    h.addData(QByteArray(task.node.type.toUtf8() + '\n' + QByteArray::number(task.type->codeVersion) + '\n'));
+    h.addData(QByteArray(QJsonDocument(task.params).toJson(QJsonDocument::Compact) + '\n'));
+    QStringList inputs;
+    for (const TaskInput &in : task.inputs)
+        inputs.append(in.port + u'=' + run.tasks[size_t(in.upstream)]->key + u'.' + in.upstreamPort);
+    inputs.sort();
+    h.addData(QByteArray(inputs.join(u'\n').toUtf8() + '\n'));
+    for (const ParamSpec &spec : task.type->params) {
+        if (spec.type != ParamType::FilePath)
+            continue;
+        const QString value = task.params.value(spec.name).toString();
+        if (value.isEmpty())
+            continue;
+        const QFileInfo file(QDir(run.pipelineDir).absoluteFilePath(value));
+        h.addData(QStringLiteral("%1|%2|%3\n")
+                      .arg(file.absoluteFilePath())
+                      .arg(file.size())
+                      .arg(file.lastModified().toMSecsSinceEpoch())
+                      .toUtf8());
+    }
+    return QString::fromLatin1(h.result().toHex());
+}
+
+// Outputs of an unchanged task from the previous run (in memory) or the disk cache.
+std::optional<CacheEntry> cachedOutputs(const RunState &run, const Task &task)
+{
+    if (!task.type->cacheable)
+        return std::nullopt;
+    auto memo = run.memo.constFind(task.key);
+    if (memo != run.memo.cend())
+        return *memo;
+    if (run.cache)
+        return run.cache->load(task.key);
+    return std::nullopt;
 }
 
 void finishRun(const std::shared_ptr<RunState> &run)
@@ -83,6 +130,7 @@ void finishRun(const std::shared_ptr<RunState> &run)
         tr.startMs = t->startMs;
         tr.endMs = t->endMs;
         tr.error = t->error;
+        tr.cached = t->cached;
         tr.metrics = t->lastMetrics;
         r.tasks.append(tr);
     }
@@ -159,6 +207,37 @@ void execute(const std::shared_ptr<RunState> &run, int t)
             complete(run, t, TaskState::Cancelled, {});
             return;
         }
+        task.key = taskKey(*run, task);
+    }
+    if (task.tries == 0) {
+        if (auto hit = cachedOutputs(*run, task)) {
+            task.outputs = hit->outputs;
+            task.lastMetrics = hit->metrics;
+            task.cached = true;
+            // The run's record shows the cached task's final metrics too.
+            for (const auto &kv : hit->metrics) {
+                RunEvent e = run->event(RunEvent::Kind::Metric, t);
+                e.key = kv.first;
+                e.value = kv.second;
+                run->publish(e);
+            }
+            std::vector<int> ready;
+            {
+                std::lock_guard lock(run->mutex);
+                if (isFinal(task.state))
+                    return; // cancelled while we looked
+                task.startMs = task.endMs = RunEvent::now();
+                ready = complete(run, t, TaskState::Success, {});
+            }
+            for (int d : ready)
+                submit(run, d);
+            return;
+        }
+    }
+    {
+        std::lock_guard lock(run->mutex);
+        if (isFinal(task.state))
+            return;
         task.state = TaskState::Running;
         ++task.tries;
         if (task.tries == 1)
@@ -203,6 +282,15 @@ void execute(const std::shared_ptr<RunState> &run, int t)
     if (outcome != TaskState::Success)
         task.outputs.clear();
     updateBudget(run->runningTasks.fetch_sub(1) - 1);
+    if (outcome == TaskState::Success && run->cache && task.type->cacheable) {
+        QString cacheError;
+        if (!run->cache->store(task.key, CacheEntry{task.outputs, task.lastMetrics}, &cacheError)) {
+            RunEvent e = run->event(RunEvent::Kind::Log, t);
+            e.level = LogLevel::Warning;
+            e.text = QStringLiteral("outputs not cached: %1").arg(cacheError);
+            run->publish(e);
+        }
+    }
 
     std::vector<int> ready;
     {
@@ -357,12 +445,24 @@ bool Executor::start(const RunRequest &request, QString *error)
         return false;
     }
 
+    // The previous run's kept outputs become the in-memory cache of this one.
+    if (m_run && m_run->keepOutputs) {
+        m_memo.clear();
+        for (const auto &t : m_run->tasks)
+            if (t->state == TaskState::Success && !t->key.isEmpty() && t->type->cacheable)
+                m_memo.insert(t->key, CacheEntry{t->outputs, t->lastMetrics});
+    }
+
     auto run = std::make_shared<RunState>(*m_bus, *m_pool, *m_delays);
     run->runId = request.runId.isEmpty() ? newRunId() : request.runId;
     run->pipelineDir = request.pipelinePath.isEmpty()
                            ? QDir::currentPath()
                            : QFileInfo(request.pipelinePath).absolutePath();
     run->keepOutputs = request.keepOutputs;
+    if (request.useCache) {
+        run->cache = request.cache;
+        run->memo = m_memo;
+    }
     run->artifactRoot = request.artifactRoot.isEmpty()
                             ? QDir::tempPath() + QStringLiteral("/flowbench-runs/") + run->runId
                             : request.artifactRoot;

@@ -12,6 +12,8 @@
 
 #include <memory>
 
+#include "OutputCache.h"
+
 class QThreadPool;
 
 namespace fb {
@@ -33,6 +35,10 @@ struct RunRequest
     // CLI), an output is released as soon as every task consuming it has finished, so a
     // pipeline over a large table does not hold each intermediate copy until the end.
     bool keepOutputs = true;
+    // Output cache: an unchanged node (same type, parameters, inputs and input files) reuses
+    // its earlier outputs instead of running. Nullptr or useCache = false: everything runs.
+    std::shared_ptr<OutputCache> cache;
+    bool useCache = true;
 };
 
 struct TaskResult
@@ -103,6 +109,8 @@ private:
     std::unique_ptr<QThreadPool> m_pool;
     std::unique_ptr<DelayQueue> m_delays;
     std::shared_ptr<RunState> m_run;
+    // Outputs of the last run by task key, reused in memory by the next run (GUI re-runs).
+    QHash<QString, CacheEntry> m_memo;
 };
 
 // A run id that sorts by time and is short enough to type: "20261124-113005-7f3a".

@@ -22,6 +22,7 @@ class QThreadPool;
 namespace fb {
 
 class DelayQueue;
+class OutputCache;
 
 struct TaskInput
 {
@@ -46,6 +47,8 @@ struct Task
     qint64 startMs = 0;
     qint64 endMs = 0;
     QString error;
+    QString key;         // cache key, computed when the task becomes ready
+    bool cached = false; // outputs came from the cache
 
     // Written by the worker running the task, read after it completed (the run mutex orders it).
     QHash<QString, PortDataPtr> outputs;
@@ -72,6 +75,8 @@ struct RunState
     std::vector<std::unique_ptr<Task>> tasks; // topological order
     std::atomic<bool> cancelled{false};
     bool keepOutputs = true;
+    std::shared_ptr<OutputCache> cache;     // may be null
+    QHash<QString, CacheEntry> memo;        // previous run's outputs by key (read-only)
 
     std::mutex mutex;
     std::condition_variable finishedCondition;

@@ -2,6 +2,8 @@
 
 #include <QJsonArray>
 
+#include <cmath>
+
 namespace fb {
 
 QString MetricsData::summary() const
@@ -29,6 +31,28 @@ QJsonObject MetricsData::toJson() const
     for (auto it = details.begin(); it != details.end(); ++it)
         o.insert(it.key(), it.value());
     return o;
+}
+
+QJsonObject MetricsData::serialize() const
+{
+    QJsonArray pairs;
+    for (const auto &kv : values)
+        pairs.append(QJsonArray{kv.first, std::isfinite(kv.second) ? QJsonValue(kv.second) : QJsonValue()});
+    return QJsonObject{{QStringLiteral("task"), task},
+                       {QStringLiteral("values"), pairs},
+                       {QStringLiteral("details"), details}};
+}
+
+std::shared_ptr<MetricsData> MetricsData::deserialize(const QJsonObject &json)
+{
+    auto m = std::make_shared<MetricsData>();
+    m->task = json.value(QStringLiteral("task")).toString();
+    for (const QJsonValue &v : json.value(QStringLiteral("values")).toArray()) {
+        const QJsonArray pair = v.toArray();
+        m->values.append({pair.at(0).toString(), pair.at(1).isDouble() ? pair.at(1).toDouble() : qQNaN()});
+    }
+    m->details = json.value(QStringLiteral("details")).toObject();
+    return m;
 }
 
 } // namespace fb

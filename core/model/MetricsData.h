@@ -7,6 +7,8 @@
 #include <QPair>
 #include <QString>
 
+#include <memory>
+
 namespace fb {
 
 // Evaluation results travelling on a Metrics port: ordered scalar metrics plus structured
@@ -22,6 +24,9 @@ public:
     QString summary() const override;
     double value(const QString &key, double fallback = qQNaN()) const;
     QJsonObject toJson() const;
+    // Lossless round trip (values keep their order), for the output cache.
+    QJsonObject serialize() const;
+    static std::shared_ptr<MetricsData> deserialize(const QJsonObject &json);
 };
 
 } // namespace fb

@@ -31,16 +31,17 @@ QString Model::summary() const
 
 TablePtr Model::prepare(const TablePtr &input) const
 {
-    // A table records the fitted steps it already went through (by identity). A table that
-    // went through the model's own first k steps (a test table scaled by the same Standardize
-    // node) gets only the remaining ones; a raw table gets all of them.
+    // A table records the fitted steps it already went through. A table that went through the
+    // model's own first k steps (a test table scaled by the same Standardize node) gets only the
+    // remaining ones; a raw table gets all of them. Steps compare by content, not identity:
+    // tables and models restored from the output cache hold equal but distinct objects.
     const Table::TransformList &applied = input->preprocessing();
     if (applied.size() > preprocessing.size())
         throw SchemaError(QStringLiteral("the table went through preprocessing steps the model "
                                          "does not have; pass the raw table or the one prepared "
                                          "with the model's own steps"));
     for (qsizetype i = 0; i < applied.size(); ++i)
-        if (applied.at(i) != preprocessing.at(i))
+        if (applied.at(i) != preprocessing.at(i) && applied.at(i)->toJson() != preprocessing.at(i)->toJson())
             throw SchemaError(QStringLiteral("the table was preprocessed by a different '%1' step "
                                              "than the model's training data")
                                   .arg(applied.at(i)->kind()));

@@ -1,5 +1,9 @@
 #include "Transform.h"
 
+#include "ImputeTransform.h"
+#include "MinMaxTransform.h"
+#include "OneHotTransform.h"
+#include "PcaTransform.h"
 #include "StandardizeTransform.h"
 
 #include <QHash>
@@ -29,6 +33,10 @@ void registerBuiltins()
     static std::once_flag once;
     std::call_once(once, [] {
         Transform::registerKind(StandardizeTransform::kindName(), &StandardizeTransform::fromJson);
+        Transform::registerKind(PcaTransform::kindName(), &PcaTransform::fromJson);
+        Transform::registerKind(MinMaxTransform::kindName(), &MinMaxTransform::fromJson);
+        Transform::registerKind(ImputeTransform::kindName(), &ImputeTransform::fromJson);
+        Transform::registerKind(OneHotTransform::kindName(), &OneHotTransform::fromJson);
     });
 }
 

@@ -10,9 +10,15 @@ void registerBuiltinNodes(NodeRegistry &registry);
 // Per-category registration (one file each in core/nodes/).
 void registerDataNodes(NodeRegistry &registry);
 void registerPrepareNodes(NodeRegistry &registry);
+void registerDecompositionNodes(NodeRegistry &registry); // pca (Prepare category)
 void registerTrainNodes(NodeRegistry &registry);
 void registerEvaluateNodes(NodeRegistry &registry);
 void registerExportNodes(NodeRegistry &registry);
 void registerUtilityNodes(NodeRegistry &registry);
+// Prepare: standardize, min-max, impute, one-hot (called by registerPrepareNodes).
+void registerTransformNodes(NodeRegistry &registry);
+// Evaluate: predict, cross-validation and hyper-parameter search.
+void registerPredictNodes(NodeRegistry &registry);
+void registerSearchNodes(NodeRegistry &registry);
 
 } // namespace fb

@@ -10,6 +10,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QRegularExpression>
 
 namespace fb {
 
@@ -85,6 +86,32 @@ void runSampleDataset(NodeContext &ctx)
     ctx.setOutput(tablePort, t);
 }
 
+// Column names matched by a pattern: comma-separated globs matched against the whole name
+// ("sepal*,petal_?"), or one regular expression found anywhere in the name (as pandas'
+// DataFrame.filter(regex=...)). Case-sensitive.
+QStringList matchingColumns(const Table &t, const QString &pattern, bool regex, const QString &param)
+{
+    QList<QRegularExpression> expressions;
+    if (regex) {
+        expressions.append(QRegularExpression(pattern));
+    } else {
+        for (const QString &glob : pattern.split(u',', Qt::SkipEmptyParts))
+            expressions.append(QRegularExpression(QRegularExpression::wildcardToRegularExpression(glob.trimmed())));
+    }
+    for (const QRegularExpression &re : expressions)
+        if (!re.isValid())
+            throw NodeError(QStringLiteral("'%1': invalid regular expression '%2': %3")
+                                .arg(param, re.pattern(), re.errorString()));
+    QStringList out;
+    for (const QString &name : t.columnNames())
+        for (const QRegularExpression &re : expressions)
+            if (re.match(name).hasMatch()) {
+                out.append(name);
+                break;
+            }
+    return out;
+}
+
 void runSelectColumns(NodeContext &ctx)
 {
     TablePtr t = ctx.table(tablePort);
@@ -96,8 +123,26 @@ void runSelectColumns(NodeContext &ctx)
                                 .arg(param, name, t->columnNames().join(QStringLiteral(", "))));
         return i;
     };
-    const QStringList keep = ctx.paramStringList(QStringLiteral("keep"));
-    const QStringList drop = ctx.paramStringList(QStringLiteral("drop"));
+    const bool regex = ctx.paramString(QStringLiteral("pattern_syntax")) == u"regex";
+    QStringList keep = ctx.paramStringList(QStringLiteral("keep"));
+    QStringList drop = ctx.paramStringList(QStringLiteral("drop"));
+    const QString keepPattern = ctx.paramString(QStringLiteral("keep_pattern"));
+    const QString dropPattern = ctx.paramString(QStringLiteral("drop_pattern"));
+    if (!keepPattern.isEmpty()) {
+        const QStringList matched = matchingColumns(*t, keepPattern, regex, QStringLiteral("keep_pattern"));
+        if (matched.isEmpty())
+            throw NodeError(QStringLiteral("'keep_pattern' %1 matches no column (columns: %2)")
+                                .arg(keepPattern, t->columnNames().join(QStringLiteral(", "))));
+        for (const QString &c : matched)
+            if (!keep.contains(c))
+                keep.append(c);
+    }
+    if (!dropPattern.isEmpty()) {
+        const QStringList matched = matchingColumns(*t, dropPattern, regex, QStringLiteral("drop_pattern"));
+        if (matched.isEmpty())
+            ctx.warning(QStringLiteral("'drop_pattern' %1 matches no column").arg(dropPattern));
+        drop += matched;
+    }
     const QString target = ctx.paramString(QStringLiteral("target"));
     QList<int> indices;
     if (keep.isEmpty()) {
@@ -193,7 +238,7 @@ void registerDataNodes(NodeRegistry &registry)
         QStringLiteral("select_columns"),
         QStringLiteral("Select Columns"),
         QStringLiteral("Prepare"),
-        QStringLiteral("Keeps or drops columns and chooses the target; never copies data."),
+        QStringLiteral("Keeps or drops columns by name or pattern and chooses the target; never copies data."),
         QStringLiteral("columns"),
         {{tablePort, PortType::Table, QStringLiteral("input table")}},
         {{tablePort, PortType::Table, QStringLiteral("selected columns")}},
@@ -201,6 +246,13 @@ void registerDataNodes(NodeRegistry &registry)
             ParamSpec::columnList(QStringLiteral("keep"),
                                   QStringLiteral("Columns to keep, in this order; empty keeps all")),
             ParamSpec::columnList(QStringLiteral("drop"), QStringLiteral("Columns to remove")),
+            ParamSpec::string(QStringLiteral("keep_pattern"), QString(),
+                              QStringLiteral("Also keep columns whose names match, e.g. \"sepal*,petal*\" (after 'keep', in table order)")),
+            ParamSpec::string(QStringLiteral("drop_pattern"), QString(),
+                              QStringLiteral("Also remove columns whose names match, e.g. \"*_id\"")),
+            ParamSpec::choice(QStringLiteral("pattern_syntax"), {QStringLiteral("glob"), QStringLiteral("regex")},
+                              QStringLiteral("glob"),
+                              QStringLiteral("glob: comma-separated wildcards on the whole name; regex: found anywhere in the name")),
             ParamSpec::column(QStringLiteral("target"),
                               QStringLiteral("Column to predict; empty keeps the current target"),
                               QString()),

@@ -47,6 +47,8 @@ void registerExportNodes(NodeRegistry &registry)
                                QStringLiteral("Replace an existing file")),
         },
         runSaveModel,
+        1,
+        false, // writes a file: always runs
     });
 }
 

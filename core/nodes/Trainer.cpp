@@ -40,6 +40,12 @@ const TrainerRegistry &TrainerRegistry::builtin()
     static const TrainerRegistry registry = [] {
         TrainerRegistry r;
         registerLinearTrainers(r);
+        registerLinearExtraTrainers(r);
+        registerMlpTrainers(r);
+        registerNeighborsTrainers(r);
+        registerBayesTrainers(r);
+        registerClusteringTrainers(r);
+        registerTreeTrainers(r);
         return r;
     }();
     return registry;

@@ -82,5 +82,11 @@ private:
 
 // Per-family registration (one file each in core/nodes/Train*.cpp).
 void registerLinearTrainers(TrainerRegistry &registry);
+void registerLinearExtraTrainers(TrainerRegistry &registry); // lasso, elastic net, linear SVM
+void registerMlpTrainers(TrainerRegistry &registry);
+void registerClusteringTrainers(TrainerRegistry &registry);
+void registerNeighborsTrainers(TrainerRegistry &registry);
+void registerBayesTrainers(TrainerRegistry &registry);
+void registerTreeTrainers(TrainerRegistry &registry); // decision trees, random forests, boosting
 
 } // namespace fb

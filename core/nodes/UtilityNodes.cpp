@@ -25,6 +25,8 @@ void registerUtilityNodes(NodeRegistry &registry)
             const PortDataPtr in = ctx.input(QStringLiteral("in"));
             ctx.setOutput(QStringLiteral("out"), in ? in : nothing);
         },
+        1,
+        false, // cheaper to run than to look up
     });
 }
 

@@ -39,6 +39,9 @@ struct NodeType
     std::function<void(NodeContext &)> run;
     // Bumped when the node's behaviour changes, so cached outputs of older code are not reused.
     int codeVersion = 1;
+    // False for nodes with side effects (writing a file, registering a model) or so cheap that
+    // caching costs more than it saves: they always run.
+    bool cacheable = true;
 
     const PortSpec *input(const QString &port) const;
     const PortSpec *output(const QString &port) const;
