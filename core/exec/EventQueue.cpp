@@ -3,6 +3,7 @@
 #include <QDateTime>
 
 #include <algorithm>
+#include <iterator>
 
 namespace fb {
 
@@ -39,10 +40,12 @@ void EventQueue::push(const RunEvent &event)
 
 std::vector<RunEvent> EventQueue::drain()
 {
-    std::vector<RunEvent> out;
-    std::lock_guard lock(m_mutex);
-    out.swap(m_events);
-    return out;
+    std::deque<RunEvent> taken;
+    {
+        std::lock_guard lock(m_mutex);
+        taken.swap(m_events);
+    }
+    return std::vector<RunEvent>(std::make_move_iterator(taken.begin()), std::make_move_iterator(taken.end()));
 }
 
 bool EventQueue::wait(int timeoutMs)

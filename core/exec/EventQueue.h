@@ -5,6 +5,7 @@
 #include <QList>
 
 #include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -29,7 +30,10 @@ public:
 private:
     mutable std::mutex m_mutex;
     std::condition_variable m_ready;
-    std::vector<RunEvent> m_events;
+    // A deque never moves queued events when it grows, so a producer's push stays short even
+    // when the consumer falls far behind (a vector's reallocation would copy them all under
+    // the lock).
+    std::deque<RunEvent> m_events;
     bool m_closed = false;
 };
 
