@@ -17,6 +17,18 @@ int threadBudget();
 void setThreadBudget(int threads);
 int hardwareThreads();
 
+// While alive, OpenBLAS (Eigen's products) runs single-threaded: parallelFor's own threads
+// already use the budget, and a multithreaded BLAS called from each of them would
+// oversubscribe the cores (OpenBLAS's pthreads server degrades badly then).
+class BlasSerialScope
+{
+public:
+    BlasSerialScope();
+    ~BlasSerialScope();
+    BlasSerialScope(const BlasSerialScope &) = delete;
+    BlasSerialScope &operator=(const BlasSerialScope &) = delete;
+};
+
 // Calls fn(begin, end) on up to threadBudget() contiguous chunks of [0, n), each at least
 // `minChunk` long; the calling thread takes the first chunk. Exceptions from chunks are
 // rethrown on the calling thread (the first one wins).
@@ -29,6 +41,7 @@ void parallelFor(Eigen::Index n, Eigen::Index minChunk, Fn &&fn)
         fn(Eigen::Index(0), n);
         return;
     }
+    const BlasSerialScope serialBlas;
     std::vector<std::thread> threads;
     std::vector<std::exception_ptr> errors(static_cast<size_t>(chunks));
     auto bounds = [&](int c) { return std::pair<Eigen::Index, Eigen::Index>(n * c / chunks, n * (c + 1) / chunks); };

@@ -312,4 +312,73 @@ double r2(const Eigen::Ref<const Eigen::VectorXd> &yTrue,
     return 1.0 - numerator / denominator;
 }
 
+double balancedAccuracy(const Eigen::Ref<const Eigen::MatrixXi> &confusion)
+{
+    if (confusion.rows() != confusion.cols())
+        throw std::invalid_argument("balanced_accuracy: the confusion matrix must be square");
+    // sklearn: per-class recall, classes absent from y_true (NaN) left out of the mean.
+    double sum = 0.0;
+    int present = 0;
+    for (Eigen::Index c = 0; c < confusion.rows(); ++c) {
+        const double support = confusion.row(c).sum();
+        if (support == 0.0)
+            continue;
+        sum += double(confusion(c, c)) / support;
+        ++present;
+    }
+    return present == 0 ? kNaN : sum / present;
+}
+
+double matthewsCorrcoef(const Eigen::Ref<const Eigen::MatrixXi> &confusion)
+{
+    if (confusion.rows() != confusion.cols())
+        throw std::invalid_argument("matthews_corrcoef: the confusion matrix must be square");
+    const Eigen::MatrixXd c = confusion.cast<double>();
+    const Eigen::VectorXd tSum = c.rowwise().sum();
+    const Eigen::VectorXd pSum = c.colwise().sum().transpose();
+    const double correct = c.trace();
+    const double n = pSum.sum();
+    const double covYtYp = correct * n - tSum.dot(pSum);
+    const double covYpYp = n * n - pSum.dot(pSum);
+    const double covYtYt = n * n - tSum.dot(tSum);
+    if (covYpYp * covYtYt == 0.0)
+        return 0.0;
+    return covYtYp / std::sqrt(covYtYt * covYpYp);
+}
+
+double mse(const Eigen::Ref<const Eigen::VectorXd> &yTrue,
+           const Eigen::Ref<const Eigen::VectorXd> &yPred)
+{
+    requireSameSize(yTrue.size(), yPred.size(), "mse");
+    if (yTrue.size() == 0)
+        return kNaN;
+    return (yTrue - yPred).squaredNorm() / double(yTrue.size());
+}
+
+double explainedVariance(const Eigen::Ref<const Eigen::VectorXd> &yTrue,
+                         const Eigen::Ref<const Eigen::VectorXd> &yPred)
+{
+    requireSameSize(yTrue.size(), yPred.size(), "explained_variance");
+    if (yTrue.size() == 0)
+        return kNaN;
+    const Eigen::ArrayXd diff = (yTrue - yPred).array();
+    const double numerator = (diff - diff.mean()).square().mean();
+    const double denominator = (yTrue.array() - yTrue.mean()).square().mean();
+    if (numerator == 0.0)
+        return 1.0;
+    if (denominator == 0.0)
+        return 0.0;
+    return 1.0 - numerator / denominator;
+}
+
+double mape(const Eigen::Ref<const Eigen::VectorXd> &yTrue,
+            const Eigen::Ref<const Eigen::VectorXd> &yPred)
+{
+    requireSameSize(yTrue.size(), yPred.size(), "mape");
+    if (yTrue.size() == 0)
+        return kNaN;
+    const double eps = std::numeric_limits<double>::epsilon();
+    return ((yTrue - yPred).array().abs() / yTrue.array().abs().max(eps)).mean();
+}
+
 } // namespace fb::ml::metrics

@@ -60,4 +60,18 @@ double mae(const Eigen::Ref<const Eigen::VectorXd> &yTrue,
 double r2(const Eigen::Ref<const Eigen::VectorXd> &yTrue,
           const Eigen::Ref<const Eigen::VectorXd> &yPred);
 
+// Added for the evaluation and search nodes (issue 5).
+// balanced_accuracy_score: mean recall over the classes present in y_true.
+double balancedAccuracy(const Eigen::Ref<const Eigen::MatrixXi> &confusion);
+// matthews_corrcoef, multiclass form (Gorodkin 2004); 0 when undefined.
+double matthewsCorrcoef(const Eigen::Ref<const Eigen::MatrixXi> &confusion);
+// mean_squared_error, explained_variance_score (force_finite), and
+// mean_absolute_percentage_error (|y - p| / max(|y|, DBL_EPSILON), a fraction, not percent).
+double mse(const Eigen::Ref<const Eigen::VectorXd> &yTrue,
+           const Eigen::Ref<const Eigen::VectorXd> &yPred);
+double explainedVariance(const Eigen::Ref<const Eigen::VectorXd> &yTrue,
+                         const Eigen::Ref<const Eigen::VectorXd> &yPred);
+double mape(const Eigen::Ref<const Eigen::VectorXd> &yTrue,
+            const Eigen::Ref<const Eigen::VectorXd> &yPred);
+
 } // namespace fb::ml::metrics

@@ -1,0 +1,29 @@
+#pragma once
+
+#include "Observer.h"
+
+#include <Eigen/Core>
+
+namespace fb::ml {
+
+// Cross products of centred data, the sufficient statistics of least squares and PCA:
+//   gram = sum_i (x_i - mean)(x_i - mean)'   (p x p, both triangles)
+//   xty  = sum_i (x_i - mean) (y_i - yMean)  (p, only when y, X.rows() values, is given)
+// Rows are centred block by block into a small copy (never X'X - n mean mean', which cancels
+// when the means are large compared with the spread) and accumulated with a symmetric rank-k
+// update (SYRK). The rows are cut into a fixed number of parts processed in parallel under the
+// thread budget and summed in a fixed order, so the result does not depend on the thread
+// count. Checks cancellation once per block.
+struct CentredCrossProducts
+{
+    Eigen::MatrixXd gram;
+    Eigen::VectorXd xty;
+};
+
+CentredCrossProducts centredCrossProducts(const Eigen::Ref<const Eigen::MatrixXd> &X,
+                                          const Eigen::Ref<const Eigen::VectorXd> &mean,
+                                          const double *y,
+                                          double yMean,
+                                          Observer &observer);
+
+} // namespace fb::ml

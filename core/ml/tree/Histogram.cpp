@@ -1,0 +1,115 @@
+#include "Histogram.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace fb::ml::hist {
+
+namespace {
+
+// Non-empty value bins of a histogram in ascending order (missing bin excluded).
+int nonEmptyBins(const double *h, int stride, int countIndex, int binCount, const std::uint64_t *bitmap,
+                 std::uint8_t *out)
+{
+    int n = 0;
+    if (bitmap) {
+        for (int w = 0; w < 4; ++w) {
+            std::uint64_t bits = bitmap[w];
+            while (bits) {
+                const int b = w * 64 + __builtin_ctzll(bits);
+                bits &= bits - 1;
+                if (b < binCount)
+                    out[n++] = std::uint8_t(b);
+            }
+        }
+        return n;
+    }
+    const double *count = h + countIndex;
+    for (int b = 0; b < binCount; ++b)
+        if (count[b * stride] > 0.0)
+            out[n++] = std::uint8_t(b);
+    return n;
+}
+
+} // namespace
+
+int scanFeature(const Scorer &scorer,
+                const double *h,
+                int binCount,
+                const double *total,
+                double parentScore,
+                const SplitLimits &limits,
+                std::int32_t feature,
+                int position,
+                const std::uint64_t *bitmap,
+                Split &best,
+                double *bestLeft)
+{
+    const int s = scorer.stride();
+    const int cnt = scorer.countIndex();
+    const int wt = scorer.weightIndex();
+    const double *missing = h + kMissing * s;
+    const bool hasMissing = missing[cnt] > 0.0;
+
+    std::uint8_t bins[kBins];
+    const int nb = nonEmptyBins(h, s, cnt, binCount, bitmap, bins);
+    const int nonEmpty = nb + (hasMissing ? 1 : 0);
+    if (nonEmpty <= 1)
+        return nonEmpty;
+
+    thread_local std::vector<double> scratch;
+    scratch.resize(size_t(2 * s));
+    double *left = scratch.data();
+    double *right = left + s;
+
+    // Missing values right (every value bin may go left when there are missing values), then
+    // missing values left (at least one value bin must stay right), as scikit-learn's
+    // left-to-right and right-to-left scans.
+    for (int pass = 0; pass < (hasMissing ? 2 : 1); ++pass) {
+        const bool missingLeft = pass == 1;
+        for (int c = 0; c < s; ++c)
+            left[c] = missingLeft ? missing[c] : 0.0;
+        const int last = missingLeft || !hasMissing ? nb - 1 : nb;
+        for (int i = 0; i < last; ++i) {
+            const double *e = h + bins[i] * s;
+            for (int c = 0; c < s; ++c)
+                left[c] += e[c];
+            for (int c = 0; c < s; ++c)
+                right[c] = total[c] - left[c];
+            if (left[cnt] < limits.minCount)
+                continue;
+            if (right[cnt] < limits.minCount)
+                break; // only shrinks from here
+            if (left[wt] < limits.minWeight || right[wt] < limits.minWeight)
+                continue;
+            const double gain = scorer(left) + scorer(right) - parentScore;
+            if (gain > best.gain || (gain == best.gain && best.valid() && position < best.position)) {
+                best.gain = gain;
+                best.feature = feature;
+                best.position = position;
+                best.bin = bins[i];
+                best.nextBin = i + 1 < nb ? bins[i + 1] : binCount;
+                best.missingLeft = missingLeft;
+                best.sawMissing = hasMissing;
+                for (int c = 0; c < s; ++c)
+                    bestLeft[c] = left[c];
+            }
+        }
+    }
+    return nonEmpty;
+}
+
+void clearMarked(double *h, int stride, std::uint64_t *bitmap)
+{
+    for (int w = 0; w < 4; ++w) {
+        std::uint64_t bits = bitmap[w];
+        while (bits) {
+            const int b = w * 64 + __builtin_ctzll(bits);
+            bits &= bits - 1;
+            std::fill(h + b * stride, h + (b + 1) * stride, 0.0);
+        }
+        bitmap[w] = 0;
+    }
+}
+
+} // namespace fb::ml::hist

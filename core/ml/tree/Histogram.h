@@ -1,0 +1,228 @@
+#pragma once
+
+// Gradient/impurity histograms of tree nodes over binned features, and the split search on
+// them: the method of LightGBM (Ke et al., NeurIPS 2017), XGBoost "hist" and scikit-learn's
+// HistGradientBoosting, extended here to CART's gini and entropy criteria so that decision
+// trees, random forests and boosting share one engine.
+//
+// A histogram holds, per feature and bin (256 slots: value bins 0..254, 255 = missing), the
+// sums of a few statistics over the node's rows, among them a weight and a row count:
+//   pair statistics (stride 3):  [a, b, count], a/b = gradient/hessian (boosting) or w y/w
+//                                (CART regression); b is the weight.
+//   unit-weight pairs (stride 2): [a, count] when every b is 1 (squared error without
+//                                sample weights): the count is the weight, and a row's update
+//                                is one 16-byte add.
+//   class statistics (stride K+2): [w for class 0..K-1, w, count].
+
+#include <Eigen/Core>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+namespace fb::ml::hist {
+
+constexpr int kBins = 256;
+constexpr int kMissing = 255;
+
+// Per-row statistics of the rows being fitted.
+struct RowStats
+{
+    const double *pairs = nullptr;          // pair statistics: (a, b) of row r at 2r, 2r+1
+    bool unitWeight = false;                // pairs: every b is 1 (b is not read)
+    const std::int32_t *classes = nullptr;  // class statistics: class of row r
+    const double *weights = nullptr;        // class statistics: weight of row r (null: 1)
+    int classCount = 0;
+};
+
+// Adds (Sign = +1) or subtracts (Sign = -1) the statistics of rows[0..m) into hist for g
+// features, feature featureAt(j) going to hist slot j; with Mark, also sets the touched bins
+// of slot j in bitmap[4 j .. 4 j + 3] (sparse histograms of small nodes).
+template<bool Mark, int Sign, typename FeatureAt>
+void addRows(const RowStats &stats,
+             const std::int32_t *rows,
+             Eigen::Index m,
+             const std::uint8_t *codes,
+             Eigen::Index p,
+             FeatureAt featureAt,
+             int g,
+             double *hist,
+             std::uint64_t *bitmap)
+{
+    constexpr double one = Sign;
+    // A node's rows are ascending but not contiguous: fetch the codes and statistics of the
+    // row kPrefetch ahead (XGBoost's hist builder does the same), as the hardware prefetcher
+    // cannot guess the gaps.
+    constexpr Eigen::Index kPrefetch = 12;
+    const auto prefetch = [&](Eigen::Index i) {
+        if (i + kPrefetch < m) {
+            const std::int32_t ahead = rows[i + kPrefetch];
+            const std::uint8_t *row = codes + Eigen::Index(ahead) * p;
+            __builtin_prefetch(row);
+            __builtin_prefetch(row + p - 1);
+            __builtin_prefetch(stats.pairs ? static_cast<const void *>(stats.pairs + 2 * ahead)
+                                           : static_cast<const void *>(stats.classes + ahead));
+        }
+    };
+    if (stats.pairs) {
+        // (a, b) or (a, 1) added as one 16-byte vector; the count separately when b is a weight.
+        typedef double Pair __attribute__((vector_size(16)));
+        const bool unit = stats.unitWeight;
+        const int s = unit ? 2 : 3;
+        for (Eigen::Index i = 0; i < m; ++i) {
+            prefetch(i);
+            const std::int32_t r = rows[i];
+            const Pair ab = {one * stats.pairs[2 * r], unit ? one : one * stats.pairs[2 * r + 1]};
+            const std::uint8_t *row = codes + Eigen::Index(r) * p;
+            double *h = hist;
+            for (int j = 0; j < g; ++j, h += kBins * s) {
+                const unsigned c = row[featureAt(j)];
+                double *e = h + c * unsigned(s);
+                Pair v;
+                __builtin_memcpy(&v, e, sizeof v);
+                v += ab;
+                __builtin_memcpy(e, &v, sizeof v);
+                if (!unit)
+                    e[2] += one;
+                if constexpr (Mark)
+                    bitmap[4 * j + (c >> 6)] |= std::uint64_t(1) << (c & 63);
+            }
+        }
+        return;
+    }
+    const int k = stats.classCount;
+    const int s = k + 2;
+    for (Eigen::Index i = 0; i < m; ++i) {
+        prefetch(i);
+        const std::int32_t r = rows[i];
+        const double w = one * (stats.weights ? stats.weights[r] : 1.0);
+        const int y = stats.classes[r];
+        const std::uint8_t *row = codes + Eigen::Index(r) * p;
+        double *h = hist;
+        for (int j = 0; j < g; ++j, h += kBins * s) {
+            const unsigned c = row[featureAt(j)];
+            double *e = h + c * unsigned(s);
+            e[y] += w;
+            e[k] += w;
+            e[k + 1] += one;
+            if constexpr (Mark)
+                bitmap[4 * j + (c >> 6)] |= std::uint64_t(1) << (c & 63);
+        }
+    }
+}
+
+// Full-feature histograms: features [f0, f1) into slots 0 .. f1 - f0 of hist.
+inline void addRange(const RowStats &stats,
+                     const std::int32_t *rows,
+                     Eigen::Index m,
+                     const std::uint8_t *codes,
+                     Eigen::Index p,
+                     Eigen::Index f0,
+                     Eigen::Index f1,
+                     double *hist)
+{
+    addRows<false, 1>(stats, rows, m, codes, p, [f0](int j) { return f0 + j; }, int(f1 - f0), hist, nullptr);
+}
+
+// hist -= the statistics of rows for features [f0, f1): turns a parent's histogram into the
+// larger child's when the smaller child is too small to be worth a histogram of its own.
+inline void subtractRange(const RowStats &stats,
+                          const std::int32_t *rows,
+                          Eigen::Index m,
+                          const std::uint8_t *codes,
+                          Eigen::Index p,
+                          Eigen::Index f0,
+                          Eigen::Index f1,
+                          double *hist)
+{
+    addRows<false, -1>(stats, rows, m, codes, p, [f0](int j) { return f0 + j; }, int(f1 - f0), hist, nullptr);
+}
+
+// Scores of a set of statistics; a split's gain is score(left) + score(right) - score(node):
+//   pair:    a^2 / (b + lambda)   (boosting: the loss reduction of Chen & Guestrin 2016, eq. 7,
+//                                  times 2; CART regression with lambda = 0: the decrease of
+//                                  the weighted squared error)
+//   gini:    sum_k c_k^2 / w      (the decrease of w * gini impurity, Breiman et al. 1984)
+//   entropy: sum_k c_k log(c_k / w)   (the decrease of w * entropy)
+// so that a gain is exactly the weighted impurity decrease scikit-learn's feature importances
+// sum up.
+enum class Score { Pair, Gini, Entropy };
+
+struct Scorer
+{
+    Score kind = Score::Pair;
+    int classCount = 0;
+    double lambda = 0.0;
+    bool unitWeight = false; // pairs: the unit-weight layout (must match RowStats)
+
+    int stride() const { return kind == Score::Pair ? (unitWeight ? 2 : 3) : classCount + 2; }
+    int weightIndex() const { return kind == Score::Pair ? 1 : classCount; }
+    int countIndex() const { return stride() - 1; }
+    double operator()(const double *s) const
+    {
+        if (kind == Score::Pair)
+            return s[0] * s[0] / (s[1] + lambda);
+        const double w = s[classCount];
+        if (!(w > 0.0))
+            return 0.0;
+        double out = 0.0;
+        if (kind == Score::Gini) {
+            for (int c = 0; c < classCount; ++c)
+                out += s[c] * s[c];
+            return out / w;
+        }
+        for (int c = 0; c < classCount; ++c)
+            if (s[c] > 0.0)
+                out += s[c] * std::log(s[c] / w);
+        return out;
+    }
+};
+
+// The best split of one node found so far. Rows whose code is <= bin go left; missing values
+// go left when missingLeft.
+struct Split
+{
+    double gain = -std::numeric_limits<double>::infinity();
+    std::int32_t feature = -1;
+    int position = 0; // order in which the feature was examined, to break ties the same way
+    int bin = 0;         // last non-empty bin on the left
+    int nextBin = 0;     // first non-empty bin on the right (binCount: none)
+    bool missingLeft = false;
+    bool sawMissing = false; // the node had missing values in this feature
+    bool valid() const { return feature >= 0; }
+    // Strictly better, or as good and examined earlier: the first best in examination order,
+    // whatever the thread that found it (parallel and serial searches agree).
+    bool betterThan(const Split &o) const
+    {
+        return gain > o.gain || (gain == o.gain && valid() && (!o.valid() || position < o.position));
+    }
+};
+
+struct SplitLimits
+{
+    double minCount = 1.0;  // rows per child
+    double minWeight = 0.0; // weight (hessian) per child
+};
+
+// Scans one feature's histogram h (kBins x stride) of a node with totals `total` and score
+// `parentScore`; updates best (and bestLeft, the left child's statistics) when a better split
+// is found. Empty bins are skipped through `bitmap` (4 words) when given, else by count.
+// Returns the number of non-empty bins (1 or less: the feature is constant in the node).
+int scanFeature(const Scorer &scorer,
+                const double *h,
+                int binCount,
+                const double *total,
+                double parentScore,
+                const SplitLimits &limits,
+                std::int32_t feature,
+                int position,
+                const std::uint64_t *bitmap,
+                Split &best,
+                double *bestLeft);
+
+// Zeroes the bins of a sparse histogram marked in bitmap (4 words) and the bitmap.
+void clearMarked(double *h, int stride, std::uint64_t *bitmap);
+
+
+} // namespace fb::ml::hist
