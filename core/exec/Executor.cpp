@@ -301,7 +301,8 @@ void execute(const std::shared_ptr<RunState> &run, int t)
             e.text = error;
             run->publish(e);
         }
-        if (outcome == TaskState::Failed && task.tries <= task.node.retries && !run->cancelled) {
+        const int retries = run->maxRetries < 0 ? task.node.retries : std::min(task.node.retries, run->maxRetries);
+        if (outcome == TaskState::Failed && task.tries <= retries && !run->cancelled) {
             task.state = TaskState::UpForRetry;
             task.error = error;
             publishState(*run, t, error);
@@ -459,6 +460,8 @@ bool Executor::start(const RunRequest &request, QString *error)
                            ? QDir::currentPath()
                            : QFileInfo(request.pipelinePath).absolutePath();
     run->keepOutputs = request.keepOutputs;
+    run->storePath = request.storePath;
+    run->maxRetries = request.maxRetries;
     if (request.useCache) {
         run->cache = request.cache;
         run->memo = m_memo;

@@ -39,6 +39,12 @@ struct RunRequest
     // its earlier outputs instead of running. Nullptr or useCache = false: everything runs.
     std::shared_ptr<OutputCache> cache;
     bool useCache = true;
+    // The run store recording this run (a file path or a postgresql:// URL; empty = none), for
+    // nodes that write to it (register_model). Recording itself goes through events.
+    QString storePath;
+    // At most this many retries per task (-1 = each node's own setting). 0 when a scheduler
+    // that retries on its own runs the task (Airflow), so tries do not multiply.
+    int maxRetries = -1;
 };
 
 struct TaskResult

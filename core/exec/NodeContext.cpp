@@ -192,6 +192,11 @@ QString NodeContext::pipelineHash() const
     return m_run.pipelineHash;
 }
 
+QString NodeContext::storePath() const
+{
+    return m_run.storePath;
+}
+
 ml::Observer &NodeContext::observer(const QString &prefix)
 {
     m_observer = std::make_unique<ContextObserver>(*this, prefix);

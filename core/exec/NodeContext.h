@@ -80,6 +80,8 @@ public:
     QString artifactDir() const;
     // Lineage of the run, for model files.
     QString pipelineHash() const;
+    // The run store recording this run (path or postgresql:// URL); empty when there is none.
+    QString storePath() const;
 
     // Adapter for core/ml: cancellation, per-iteration metrics (prefixed with `prefix`),
     // progress and log lines flow into this context.

@@ -72,6 +72,8 @@ struct RunState
     QString pipelineDir;
     QString pipelineHash;
     QString artifactRoot;
+    QString storePath;
+    int maxRetries = -1;
     std::vector<std::unique_ptr<Task>> tasks; // topological order
     std::atomic<bool> cancelled{false};
     bool keepOutputs = true;

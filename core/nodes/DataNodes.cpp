@@ -151,8 +151,12 @@ void runSelectColumns(NodeContext &ctx)
     } else {
         for (const QString &c : keep)
             indices.append(requireColumn(c, QStringLiteral("keep")));
-        if (!target.isEmpty() && !keep.contains(target))
-            indices.append(requireColumn(target, QStringLiteral("target")));
+        // The target stays with the kept features: the new one when given, else the current one.
+        const QString kept = !target.isEmpty() ? target
+                             : t->targetColumn() >= 0 ? t->column(t->targetColumn()).name
+                                                      : QString();
+        if (!kept.isEmpty() && !keep.contains(kept))
+            indices.append(requireColumn(kept, QStringLiteral("target")));
     }
     for (const QString &c : drop)
         indices.removeAll(requireColumn(c, QStringLiteral("drop")));
@@ -244,7 +248,7 @@ void registerDataNodes(NodeRegistry &registry)
         {{tablePort, PortType::Table, QStringLiteral("selected columns")}},
         {
             ParamSpec::columnList(QStringLiteral("keep"),
-                                  QStringLiteral("Columns to keep, in this order; empty keeps all")),
+                                  QStringLiteral("Columns to keep, in this order (with the target); empty keeps all")),
             ParamSpec::columnList(QStringLiteral("drop"), QStringLiteral("Columns to remove")),
             ParamSpec::string(QStringLiteral("keep_pattern"), QString(),
                               QStringLiteral("Also keep columns whose names match, e.g. \"sepal*,petal*\" (after 'keep', in table order)")),

@@ -225,7 +225,9 @@ SearchSpace parseSearchSpace(const QString &text, const QList<ParamSpec> &specs,
             if (d.kind == SearchDimension::Kind::LogUniform && !(d.low > 0))
                 throw NodeError(QStringLiteral("parameter '%1': loguniform needs positive bounds").arg(name));
         } else {
-            for (const QString &part : value.split(u',', Qt::SkipEmptyParts))
+            // '|' separates values that contain commas themselves: hidden_layer_sizes=64|64,64.
+            const QChar separator = value.contains(u'|') ? u'|' : u',';
+            for (const QString &part : value.split(separator, Qt::SkipEmptyParts))
                 d.values.append(parseValue(*d.spec, part));
             if (d.values.isEmpty())
                 throw NodeError(QStringLiteral("parameter '%1' has no values").arg(name));

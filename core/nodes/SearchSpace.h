@@ -14,7 +14,8 @@ namespace fb {
 //   grid          "C=0.01,0.1,1,10; max_iter=100,200"
 //   random        "C=loguniform(1e-3,1e3); max_iter=randint(50,300); fit_intercept=true,false"
 //
-// Entries are separated by ';' or new lines; list values by ','. Every name and value is
+// Entries are separated by ';' or new lines; list values by ',' (or by '|' when the values
+// contain commas: "hidden_layer_sizes=64|64,64|128,64"). Every name and value is
 // checked against the algorithm's parameter schema; errors throw NodeError naming the entry.
 
 // Parameters for one fit: the schema's defaults overridden by `text`.

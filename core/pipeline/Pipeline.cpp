@@ -221,6 +221,14 @@ int Pipeline::addGroup(Group g)
     return key;
 }
 
+int Pipeline::insertGroupAt(qsizetype index, Group g)
+{
+    const int key = m_data.insertGroupAt(index, std::move(g));
+    Q_EMIT groupAdded(key);
+    Q_EMIT changed();
+    return key;
+}
+
 void Pipeline::removeGroup(int key)
 {
     if (!m_data.group(key))

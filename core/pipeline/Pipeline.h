@@ -53,6 +53,7 @@ public:
     void removeAnnotation(int key);
     void setAnnotation(int key, const QString &text, const QRectF &rect);
     int addGroup(Group g);
+    int insertGroupAt(qsizetype index, Group g); // key kept when free (undo of a removal)
     void removeGroup(int key);
     void setGroup(int key, const QString &title, const QList<int> &nodes);
 

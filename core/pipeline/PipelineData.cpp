@@ -163,6 +163,25 @@ int PipelineData::addGroup(Group g)
     return m_groups.last().key;
 }
 
+int PipelineData::insertGroupAt(qsizetype index, Group g)
+{
+    if (g.key <= 0 || group(g.key))
+        g.key = m_nextKey++;
+    else
+        m_nextKey = std::max(m_nextKey, g.key + 1);
+    const int key = g.key;
+    m_groups.insert(std::clamp<qsizetype>(index, 0, m_groups.size()), std::move(g));
+    return key;
+}
+
+qsizetype PipelineData::groupIndex(int key) const
+{
+    for (qsizetype i = 0; i < m_groups.size(); ++i)
+        if (m_groups.at(i).key == key)
+            return i;
+    return -1;
+}
+
 void PipelineData::removeGroup(int key)
 {
     m_groups.removeIf([key](const Group &g) { return g.key == key; });

@@ -89,6 +89,8 @@ public:
     const Annotation *annotation(int key) const;
     qsizetype annotationIndex(int key) const; // -1 when absent
     int addGroup(Group g);
+    int insertGroupAt(qsizetype index, Group g); // index clamped; key kept when free
+    qsizetype groupIndex(int key) const;         // -1 when absent
     void removeGroup(int key);
     Group *group(int key);
     const Group *group(int key) const;
