@@ -1,5 +1,8 @@
 #include "RunStore.h"
 
+#include "RunRecorder.h"
+#include "SqlDialect.h"
+#include "SqlValues.h"
 #include "StoreReaders.h"
 #include "StoreSchema.h"
 #include "StoreWriter.h"
@@ -63,20 +66,6 @@ QJsonValue jsonValueFromText(const QString &text)
     return doc.isArray() && !doc.array().isEmpty() ? doc.array().at(0) : QJsonValue(text);
 }
 
-// Escapes the wildcards of a GLOB pattern (GLOB, unlike LIKE, is case-sensitive and can use
-// the primary-key index for a prefix).
-QString globPrefix(const QString &prefix)
-{
-    QString out;
-    for (QChar c : prefix) {
-        if (c == u'*' || c == u'?' || c == u'[')
-            out += u'[' + QString(c) + u']';
-        else
-            out += c;
-    }
-    return out + u'*';
-}
-
 QString likeSubstring(const QString &text)
 {
     QString escaped = text;
@@ -115,7 +104,9 @@ RunSummary runFromRow(const QSqlQuery &q)
 
 struct RunStore::Private
 {
-    QString path;
+    StoreLocation location;
+    store::SqlDialect dialect;
+    QString path; // for messages: the file, or the URL without its password
     QString connectionPrefix;
     int interruptedOnOpen = 0;
     std::unique_ptr<store::StoreWriter> writer;
@@ -157,81 +148,140 @@ struct RunStore::Private
     int markInterrupted(QSqlDatabase &db, QString *error);
 };
 
-// Runs that were queued or running in a process of this machine that no longer exists were
-// cut short by a crash or a kill: nothing will ever finish them, so they are closed as
-// interrupted, with the time of the last thing they recorded as their end.
+// Invocations that were queued or running in a process of this machine that no longer exists
+// were cut short by a crash or a kill: nothing will ever finish them, so they are closed as
+// interrupted, with the time of the last thing their run recorded as their end. Their run is
+// closed too unless another invocation of it (a sibling Airflow task) still runs; it then
+// takes the state the remaining tries give it (see store::aggregateRunState).
 int RunStore::Private::markInterrupted(QSqlDatabase &db, QString *error)
 {
     QSqlQuery q(db);
-    if (!q.exec(QStringLiteral("BEGIN IMMEDIATE"))) {
+    if (!q.exec(dialect.beginWrite())
+        || (!dialect.lockStore().isEmpty() && !q.exec(dialect.lockStore()))) {
         *error = q.lastError().text();
+        q.exec(QStringLiteral("ROLLBACK"));
         return 0;
     }
-    QList<QString> dead;
-    q.prepare(QStringLiteral(
-        "SELECT run_id, pid FROM runs WHERE state IN ('queued', 'running') AND host = ?"));
-    q.addBindValue(QSysInfo::machineHostName());
+    const QString host = QSysInfo::machineHostName();
+    QList<QPair<QString, qint64>> dead;
+    q.prepare(QStringLiteral("SELECT run_id, pid FROM run_invocations WHERE state IN ('queued', "
+                             "'running') AND host = ?"));
+    q.addBindValue(host);
     if (q.exec()) {
         while (q.next()) {
             if (!processIsAlive(q.value(1).toLongLong()))
-                dead.append(q.value(0).toString());
+                dead.append({q.value(0).toString(), q.value(1).toLongLong()});
         }
     }
     q.finish();
 
     const QString unfinished = QStringLiteral("('none', 'queued', 'running', 'up_for_retry')");
-    const QStringList updates = {
-        QStringLiteral("UPDATE runs SET state = 'interrupted', end_ms = (SELECT MAX(t) FROM ("
-                       " SELECT start_ms AS t FROM runs WHERE run_id = :run"
-                       " UNION ALL SELECT MAX(start_ms) FROM task_instances WHERE run_id = :run"
-                       " UNION ALL SELECT MAX(end_ms) FROM task_instances WHERE run_id = :run"
-                       " UNION ALL SELECT MAX(time_ms) FROM logs WHERE run_id = :run"
-                       " UNION ALL SELECT MAX(time_ms) FROM metrics WHERE run_id = :run"
-                       " UNION ALL SELECT MAX(time_ms) FROM artifacts WHERE run_id = :run)) "
-                       "WHERE run_id = :run"),
-        QStringLiteral("UPDATE task_instances SET state = 'interrupted', end_ms = CASE WHEN "
-                       "start_ms > 0 THEN (SELECT end_ms FROM runs WHERE run_id = :run) ELSE "
-                       "end_ms END WHERE run_id = :run AND state IN ")
-            + unfinished,
+    const QString lastActivity = QStringLiteral(
+        "SELECT MAX(t) FROM ("
+        " SELECT start_ms AS t FROM runs WHERE run_id = :run"
+        " UNION ALL SELECT MAX(start_ms) FROM task_instances WHERE run_id = :run"
+        " UNION ALL SELECT MAX(end_ms) FROM task_instances WHERE run_id = :run"
+        " UNION ALL SELECT MAX(time_ms) FROM logs WHERE run_id = :run"
+        " UNION ALL SELECT MAX(time_ms) FROM metrics WHERE run_id = :run"
+        " UNION ALL SELECT MAX(time_ms) FROM artifacts WHERE run_id = :run) AS activity");
+    const QString closeTasks = QStringLiteral(
+        "UPDATE task_instances SET state = 'interrupted', end_ms = CASE WHEN start_ms > 0 THEN "
+        ":end ELSE end_ms END WHERE run_id = :run AND state IN %1")
+                                   .arg(unfinished);
+    auto fail = [&](const QSqlQuery &failed) {
+        *error = failed.lastError().text();
+        q.exec(QStringLiteral("ROLLBACK"));
+        return 0;
     };
-    for (const QString &runId : dead) {
-        for (const QString &sql : updates) {
-            q.prepare(sql);
+    int closedRuns = 0;
+    for (const auto &[runId, pid] : dead) {
+        q.prepare(lastActivity);
+        q.bindValue(QStringLiteral(":run"), runId);
+        if (!q.exec() || !q.next())
+            return fail(q);
+        const qint64 endMs = q.value(0).toLongLong();
+        q.finish();
+        const auto bindOwner = [&] {
+            q.bindValue(QStringLiteral(":end"), endMs);
             q.bindValue(QStringLiteral(":run"), runId);
-            if (!q.exec()) {
-                *error = q.lastError().text();
-                q.exec(QStringLiteral("ROLLBACK"));
-                return 0;
-            }
+            q.bindValue(QStringLiteral(":host"), host);
+            q.bindValue(QStringLiteral(":pid"), pid);
+        };
+        q.prepare(QStringLiteral("UPDATE run_invocations SET state = 'interrupted', end_ms = :end "
+                                 "WHERE run_id = :run AND host = :host AND pid = :pid"));
+        bindOwner();
+        if (!q.exec())
+            return fail(q);
+        q.prepare(closeTasks + QStringLiteral(" AND host = :host AND pid = :pid"));
+        bindOwner();
+        if (!q.exec())
+            return fail(q);
+        TaskState state = TaskState::Interrupted;
+        qint64 runEnd = endMs;
+        if (!store::aggregateRunState(db, runId, TaskState::Interrupted, endMs, &state, &runEnd, error)) {
+            q.exec(QStringLiteral("ROLLBACK"));
+            return 0;
         }
+        if (state == TaskState::Running)
+            continue; // a sibling invocation goes on with the run
+        // Nothing runs the run any more: whatever it left open stays so.
+        q.prepare(closeTasks);
+        q.bindValue(QStringLiteral(":end"), runEnd);
+        q.bindValue(QStringLiteral(":run"), runId);
+        if (!q.exec())
+            return fail(q);
+        q.prepare(QStringLiteral("UPDATE runs SET state = ?, end_ms = ? WHERE run_id = ? AND "
+                                 "state IN ('queued', 'running')"));
+        q.addBindValue(taskStateName(state));
+        q.addBindValue(runEnd);
+        q.addBindValue(runId);
+        if (!q.exec())
+            return fail(q);
+        closedRuns += q.numRowsAffected() > 0 ? 1 : 0;
     }
     if (!q.exec(QStringLiteral("COMMIT"))) {
         *error = q.lastError().text();
         q.exec(QStringLiteral("ROLLBACK"));
         return 0;
     }
-    return int(dead.size());
+    return closedRuns;
 }
 
-std::unique_ptr<RunStore> RunStore::open(const QString &path, QString *error)
+std::unique_ptr<RunStore> RunStore::open(const QString &pathOrUrl, QString *error)
 {
     QString dummy;
     QString &err = error ? *error : dummy;
-    const QString absolute = QFileInfo(path).absoluteFilePath();
-    if (path.isEmpty()) {
+    if (pathOrUrl.isEmpty()) {
         err = QStringLiteral("Cannot open a run store: no file given.");
         return nullptr;
     }
-    if (!QDir().mkpath(QFileInfo(absolute).absolutePath())) {
-        err = QStringLiteral("Cannot open run store %1: cannot create its folder.")
-                  .arg(QDir::toNativeSeparators(absolute));
+    const std::optional<StoreLocation> location = StoreLocation::parse(pathOrUrl, &err);
+    return location ? open(*location, error) : nullptr;
+}
+
+std::unique_ptr<RunStore> RunStore::open(const StoreLocation &location, QString *error)
+{
+    QString dummy;
+    QString &err = error ? *error : dummy;
+    if (!location.isValid()) {
+        err = QStringLiteral("Cannot open a run store: no file given.");
         return nullptr;
     }
-    if (!store::looksLikeSqlite(absolute, &err))
-        return nullptr;
+    const QString shown = location.displayName();
+    if (!location.isPostgres()) {
+        const QString absolute = location.sqlitePath();
+        if (!QDir().mkpath(QFileInfo(absolute).absolutePath())) {
+            err = QStringLiteral("Cannot open run store %1: cannot create its folder.").arg(shown);
+            return nullptr;
+        }
+        if (!store::looksLikeSqlite(absolute, &err))
+            return nullptr;
+    }
 
     auto d = std::make_unique<Private>();
-    d->path = absolute;
+    d->location = location;
+    d->dialect = store::SqlDialect(location.backend());
+    d->path = location.isPostgres() ? shown : location.sqlitePath();
     d->connectionPrefix = QStringLiteral("flowbench-store-%1-").arg(nextStoreSerial.fetch_add(1));
 
     // Schema check, migration and crash recovery on a connection of their own, closed before
@@ -239,16 +289,16 @@ std::unique_ptr<RunStore> RunStore::open(const QString &path, QString *error)
     const QString setupName = d->connectionPrefix + QStringLiteral("setup");
     bool ok = false;
     {
-        QSqlDatabase db = store::openConnection(setupName, absolute, &err);
+        QSqlDatabase db = store::openConnection(setupName, location, &err);
         if (db.isValid()) {
             store::PrepareResult schema;
-            if (store::prepareSchema(db, absolute, &schema, &err)) {
+            if (store::prepareSchema(db, location, &schema, &err)) {
                 QString failure;
                 d->interruptedOnOpen = d->markInterrupted(db, &failure);
                 // Not fatal: the store works; the runs are marked by the next open.
                 if (!failure.isEmpty())
                     d->readError = QStringLiteral("Run store %1: cannot mark interrupted runs: %2")
-                                       .arg(absolute, failure);
+                                       .arg(shown, failure);
                 ok = true;
             }
         }
@@ -257,10 +307,10 @@ std::unique_ptr<RunStore> RunStore::open(const QString &path, QString *error)
     if (!ok)
         return nullptr;
 
-    d->readers = std::make_shared<store::ReaderConnections>(absolute,
+    d->readers = std::make_shared<store::ReaderConnections>(location,
                                                             d->connectionPrefix
                                                                 + QStringLiteral("read-"));
-    d->writer = std::make_unique<store::StoreWriter>(absolute,
+    d->writer = std::make_unique<store::StoreWriter>(location,
                                                      d->connectionPrefix + QStringLiteral("write"));
     if (!d->writer->start(&err))
         return nullptr;
@@ -297,9 +347,24 @@ QString RunStore::path() const
     return d->path;
 }
 
+const StoreLocation &RunStore::location() const
+{
+    return d->location;
+}
+
+QString RunStore::dataDir() const
+{
+    return d->location.dataDir();
+}
+
 QString RunStore::artifactRoot() const
 {
-    return QFileInfo(d->path).absolutePath() + QStringLiteral("/artifacts");
+    return dataDir() + QStringLiteral("/artifacts");
+}
+
+QString RunStore::cacheDir() const
+{
+    return dataDir() + QStringLiteral("/cache");
 }
 
 int RunStore::interruptedOnOpen() const
@@ -353,10 +418,11 @@ QString RunStore::lastError() const
 
 QList<RunSummary> RunStore::listRuns(const RunFilter &filter) const
 {
-    QString sql = QStringLiteral("SELECT ") + runColumns + QStringLiteral(" FROM runs WHERE 1");
+    QString sql = QStringLiteral("SELECT ") + runColumns + QStringLiteral(" FROM runs WHERE 1 = 1");
     if (!filter.pipeline.isEmpty())
-        sql += QStringLiteral(" AND (pipeline_name LIKE :p ESCAPE '\\' OR pipeline_path LIKE :p "
-                              "ESCAPE '\\')");
+        sql += QStringLiteral(" AND (pipeline_name %1 :p ESCAPE '\\' OR pipeline_path %1 :p "
+                              "ESCAPE '\\')")
+                   .arg(d->dialect.likeInsensitive());
     if (filter.state)
         sql += QStringLiteral(" AND state = :state");
     if (filter.sinceMs > 0)
@@ -404,9 +470,9 @@ std::optional<RunSummary> RunStore::findRun(const QString &runIdOrPrefix, QStrin
         [&](const QSqlQuery &q) { found.append(runFromRow(q)); });
     if (ok && found.isEmpty()) {
         ok = d->read(
-            select
-                + QStringLiteral("WHERE run_id GLOB ? ORDER BY start_ms DESC, run_id DESC LIMIT 6"),
-            [&](QSqlQuery &q) { q.addBindValue(globPrefix(wanted)); },
+            select + QStringLiteral("WHERE ") + d->dialect.startsWith(QStringLiteral("run_id"))
+                + QStringLiteral(" ORDER BY start_ms DESC, run_id DESC LIMIT 6"),
+            [&](QSqlQuery &q) { q.addBindValue(d->dialect.prefixPattern(wanted)); },
             [&](const QSqlQuery &q) { found.append(runFromRow(q)); });
     }
     if (!ok) {
@@ -439,7 +505,7 @@ QList<TaskInstanceRecord> RunStore::taskInstances(const QString &runId) const
     // In start order (the Gantt order); tasks that never started last, by node and try.
     d->read(
         QStringLiteral("SELECT node_id, node_type, try_number, state, start_ms, end_ms, error, "
-                       "cached FROM task_instances WHERE run_id = ? "
+                       "cached, host, pid FROM task_instances WHERE run_id = ? "
                        "ORDER BY start_ms = 0, start_ms, node_id, try_number"),
         [&](QSqlQuery &q) { q.addBindValue(runId); },
         [&](const QSqlQuery &q) {
@@ -452,9 +518,31 @@ QList<TaskInstanceRecord> RunStore::taskInstances(const QString &runId) const
             t.endMs = q.value(5).toLongLong();
             t.error = q.value(6).toString();
             t.cached = q.value(7).toInt() != 0;
+            t.host = q.value(8).toString();
+            t.pid = q.value(9).toLongLong();
             tasks.append(t);
         });
     return tasks;
+}
+
+QList<RunInvocation> RunStore::invocations(const QString &runId) const
+{
+    QList<RunInvocation> out;
+    d->read(
+        QStringLiteral("SELECT host, pid, targets, state, start_ms, end_ms FROM run_invocations "
+                       "WHERE run_id = ? ORDER BY start_ms, host, pid"),
+        [&](QSqlQuery &q) { q.addBindValue(runId); },
+        [&](const QSqlQuery &q) {
+            RunInvocation i;
+            i.host = q.value(0).toString();
+            i.pid = q.value(1).toLongLong();
+            i.targets = store::stringListFromJson(q.value(2).toString());
+            i.state = taskStateFromName(q.value(3).toString());
+            i.startMs = q.value(4).toLongLong();
+            i.endMs = q.value(5).toLongLong();
+            out.append(i);
+        });
+    return out;
 }
 
 QJsonObject RunStore::params(const QString &runId) const
@@ -490,7 +578,7 @@ QList<MetricPoint> RunStore::metrics(const QString &runId,
     if (!key.isEmpty())
         sql += QStringLiteral(" AND key = :key");
     // Series by series, each by step; equal steps (a retried task) in the order they came.
-    sql += QStringLiteral(" ORDER BY node_id, key, step, rowid");
+    sql += QStringLiteral(" ORDER BY node_id, key, step, ") + d->dialect.insertionOrder();
     QList<MetricPoint> points;
     d->read(
         sql,
@@ -507,7 +595,7 @@ QList<MetricPoint> RunStore::metrics(const QString &runId,
             p.key = q.value(1).toString();
             p.step = q.value(2).toLongLong();
             const QVariant value = q.value(3);
-            // SQLite stores NaN as NULL.
+            // NaN is stored as NULL.
             p.value = value.isNull() ? std::numeric_limits<double>::quiet_NaN() : value.toDouble();
             p.timeMs = q.value(4).toLongLong();
             points.append(p);

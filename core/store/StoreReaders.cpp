@@ -31,8 +31,8 @@ thread_local ThreadReaders threadReaders;
 
 } // namespace
 
-ReaderConnections::ReaderConnections(const QString &path, const QString &namePrefix)
-    : m_path(path)
+ReaderConnections::ReaderConnections(StoreLocation location, const QString &namePrefix)
+    : m_location(std::move(location))
     , m_prefix(namePrefix)
 {}
 
@@ -47,12 +47,12 @@ QSqlDatabase ReaderConnections::connection(QString *error)
     const QString name = nameFor(mine.serial);
     std::lock_guard lock(m_mutex);
     if (m_closed) {
-        *error = QStringLiteral("The run store %1 is closed.").arg(m_path);
+        *error = QStringLiteral("The run store %1 is closed.").arg(m_location.displayName());
         return {};
     }
     if (m_open.count(mine.serial))
         return QSqlDatabase::database(name, false);
-    QSqlDatabase db = openConnection(name, m_path, error);
+    QSqlDatabase db = openConnection(name, m_location, error);
     if (!db.isValid())
         return {};
     m_open.insert(mine.serial);
@@ -66,7 +66,7 @@ void ReaderConnections::closeAll()
     std::lock_guard lock(m_mutex);
     m_closed = true;
     // Connections of other threads are removed here too: nothing uses them between reads, and
-    // SQLite allows closing a connection from another thread.
+    // SQLite and libpq allow closing a connection from another thread.
     for (quint64 serial : m_open)
         closeConnection(nameFor(serial));
     m_open.clear();

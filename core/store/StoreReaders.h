@@ -1,5 +1,7 @@
 #pragma once
 
+#include "StoreLocation.h"
+
 #include <QSqlDatabase>
 #include <QString>
 
@@ -16,7 +18,7 @@ namespace fb::store {
 class ReaderConnections : public std::enable_shared_from_this<ReaderConnections>
 {
 public:
-    ReaderConnections(const QString &path, const QString &namePrefix);
+    ReaderConnections(StoreLocation location, const QString &namePrefix);
 
     // The calling thread's connection (opened on first use); invalid and *error on failure.
     // Callers keep the returned handle and their queries local to one call, so that no copy
@@ -30,7 +32,7 @@ public:
 private:
     QString nameFor(quint64 serial) const;
 
-    const QString m_path;
+    const StoreLocation m_location;
     const QString m_prefix;
     std::mutex m_mutex;
     std::set<quint64> m_open; // serials of threads with a connection

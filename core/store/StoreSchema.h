@@ -1,5 +1,7 @@
 #pragma once
 
+#include "StoreLocation.h"
+
 #include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
@@ -13,15 +15,20 @@ namespace fb::store {
 constexpr int applicationId = 0x46425253;
 constexpr int busyTimeoutMs = 10000;
 
-// One step of the schema history. `statements` run in order inside one transaction together
-// with the new user_version, so a store is either fully at `version` or untouched. To change
-// the schema, append a Migration with the next version number (never edit a released one) and
-// raise RunStore::schemaVersion; tst_runstore checks that the two agree.
+// Marks a PostgreSQL database (or schema) as a Flowbench store: meta('application').
+inline constexpr char postgresApplication[] = "flowbench-run-store";
+
+// One step of the schema history. `statements` (SQLite) or `postgres` run in order inside one
+// transaction together with the new schema version, so a store is either fully at `version` or
+// untouched. To change the schema, append a Migration with the next version number (never edit
+// a released one) and raise RunStore::schemaVersion; tst_runstoreschema checks that the two
+// agree. Both lists describe the same tables in each backend's types.
 struct Migration
 {
     int version = 0;
     QString summary;
-    QStringList statements;
+    QStringList statements; // SQLite
+    QStringList postgres;
 };
 
 // The schema history of the run store, oldest first.
@@ -29,9 +36,9 @@ const std::vector<Migration> &migrations();
 int latestVersion(const std::vector<Migration> &steps = migrations());
 
 // Opens a connection named `name` for the calling thread with the store's per-connection
-// settings (busy timeout, synchronous=NORMAL, foreign keys). On failure the connection is
-// removed again and *error names the file.
-QSqlDatabase openConnection(const QString &name, const QString &path, QString *error);
+// settings (SQLite: busy timeout, synchronous=NORMAL, foreign keys; PostgreSQL: search_path,
+// quiet notices). On failure the connection is removed again and *error names the store.
+QSqlDatabase openConnection(const QString &name, const StoreLocation &location, QString *error);
 
 // Removes a connection by name once every QSqlDatabase/QSqlQuery copy of it is gone.
 void closeConnection(const QString &name);
@@ -43,14 +50,24 @@ struct PrepareResult
 };
 
 // Makes the database behind `db` a store at the newest version of `steps`: refuses non-SQLite
-// files, foreign SQLite databases and stores written by a newer schema (each with a message
-// naming the file), creates a new store or migrates an older one, and turns on WAL. Returns
-// false and sets *error without having changed the file when it refuses.
+// files, foreign databases and stores written by a newer schema (each with a message naming
+// the store), creates a new store or migrates an older one, and turns on WAL (SQLite). Returns
+// false and sets *error without having changed the database when it refuses. Concurrent
+// openers migrate once: SQLite's write lock or a PostgreSQL advisory lock serialises them.
+bool prepareSchema(QSqlDatabase &db,
+                   const StoreLocation &location,
+                   PrepareResult *result,
+                   QString *error,
+                   const std::vector<Migration> &steps = migrations());
+// SQLite shorthand.
 bool prepareSchema(QSqlDatabase &db,
                    const QString &path,
                    PrepareResult *result,
                    QString *error,
                    const std::vector<Migration> &steps = migrations());
+
+// The schema version of an open store (0 when it is not one).
+int storedVersion(QSqlDatabase &db, const StoreLocation &location);
 
 // True when `path` is absent, empty or starts with the SQLite header; else sets *error.
 bool looksLikeSqlite(const QString &path, QString *error);

@@ -1,5 +1,7 @@
 #include "StoreWriter.h"
 
+#include "RunRecorder.h"
+#include "SqlValues.h"
 #include "StoreSchema.h"
 
 #include <QCryptographicHash>
@@ -13,6 +15,7 @@
 #include <QVariant>
 
 #include <chrono>
+#include <cmath>
 #include <deque>
 #include <optional>
 
@@ -23,19 +26,6 @@
 namespace fb::store {
 
 namespace {
-
-QString compactJson(const QJsonObject &object)
-{
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
-}
-
-// QJsonDocument holds only arrays and objects: wrap the value in an array and strip the
-// brackets to get the JSON text of a scalar.
-QString jsonValueText(const QJsonValue &value)
-{
-    const QByteArray text = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
-    return QString::fromUtf8(text.mid(1, text.size() - 2));
-}
 
 struct FileFacts
 {
@@ -63,29 +53,20 @@ FileFacts inspectFile(const QString &path, const QString &knownHash)
     return facts;
 }
 
-// QtSql binds a null QString as SQL NULL; the text columns are NOT NULL with '' for "none".
-QString text(const QString &value)
-{
-    return value.isNull() ? QStringLiteral("") : value;
-}
-
-QVariant nullable(bool present, qint64 value)
-{
-    return present ? QVariant(value) : QVariant();
-}
-
 // Metric points are inserted a series at a time, several rows per statement: QtSql spends
 // more time binding a value (~0.3 us) than SQLite spends storing a row, so the run, node and
 // key of a series are bound once per group rather than once per point. Measured here: 2.1 us
 // per point instead of 4.3 us. A remainder is written with the smaller statements.
 constexpr int metricGroupSizes[] = {64, 16, 4, 1};
 
-QString metricInsert(int rows)
+QString metricInsert(int rows, const SqlDialect &dialect)
 {
     QString sql = QStringLiteral("INSERT INTO metrics(run_id, node_id, key, step, value, time_ms) "
                                  "SELECT ?, ?, ?, column1, column2, column3 FROM (VALUES ");
+    const QString row = u'(' + dialect.bigintParam() + QStringLiteral(", ") + dialect.doubleParam()
+                        + QStringLiteral(", ") + dialect.bigintParam() + u')';
     for (int i = 0; i < rows; ++i)
-        sql += i == 0 ? QStringLiteral("(?, ?, ?)") : QStringLiteral(", (?, ?, ?)");
+        sql += i == 0 ? row : QStringLiteral(", ") + row;
     return sql + u')';
 }
 
@@ -159,20 +140,11 @@ private:
 // Prepared once per writer thread; each one is reset and re-bound per event.
 struct StoreWriter::Statements
 {
-    explicit Statements(const QSqlDatabase &database)
+    Statements(const QSqlDatabase &database, const SqlDialect &dialect)
         : db(database)
-        , begin(db)
-        , commit(db)
-        , rollback(db)
-        , upsertRun(db)
-        , ensureRun(db)
-        , finishRun(db)
-        , upsertParam(db)
-        , declareTask(db)
-        , queueTask(db)
-        , startTask(db)
-        , endLatestTask(db)
-        , insertTask(db)
+        , dialect(dialect)
+        , runs(dialect)
+        , control(db)
         , insertLog(db)
         , insertArtifact(db)
         , insertMetrics{QSqlQuery(db), QSqlQuery(db), QSqlQuery(db), QSqlQuery(db)}
@@ -180,64 +152,13 @@ struct StoreWriter::Statements
 
     bool prepare(QString *error)
     {
-        // The node type of a task is declared at RunStarted (try 1); later tries copy it.
-        const QString typeOfNode = QStringLiteral(
-            "COALESCE((SELECT node_type FROM task_instances WHERE run_id = ? AND node_id = ? "
-            "AND node_type <> '' LIMIT 1), '')");
+        if (!runs.prepare(db, error))
+            return false;
         const std::pair<QSqlQuery *, QString> all[] = {
-            {&begin, QStringLiteral("BEGIN IMMEDIATE")},
-            {&commit, QStringLiteral("COMMIT")},
-            {&rollback, QStringLiteral("ROLLBACK")},
-            {&upsertRun,
-             QStringLiteral(
-                 "INSERT INTO runs(run_id, pipeline_name, pipeline_path, pipeline_hash, "
-                 "pipeline_json, overrides, targets, state, start_ms, end_ms, host, pid, "
-                 "flowbench_version) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?) "
-                 "ON CONFLICT(run_id) DO UPDATE SET pipeline_name = excluded.pipeline_name, "
-                 "pipeline_path = excluded.pipeline_path, pipeline_hash = excluded.pipeline_hash, "
-                 "pipeline_json = excluded.pipeline_json, overrides = excluded.overrides, "
-                 "targets = excluded.targets, state = excluded.state, start_ms = "
-                 "excluded.start_ms, host = excluded.host, pid = excluded.pid, "
-                 "flowbench_version = excluded.flowbench_version")},
-            {&ensureRun,
-             QStringLiteral(
-                 "INSERT OR IGNORE INTO runs(run_id, state, start_ms, flowbench_version) "
-                 "VALUES(?, 'running', ?, '" FLOWBENCH_VERSION "')")},
-            {&finishRun, QStringLiteral("UPDATE runs SET state = ?, end_ms = ? WHERE run_id = ?")},
-            {&upsertParam,
-             QStringLiteral(
-                 "INSERT OR REPLACE INTO params(run_id, node_id, key, value) VALUES(?, ?, ?, ?)")},
-            {&declareTask,
-             QStringLiteral("INSERT INTO task_instances(run_id, node_id, try_number, node_type, "
-                            "state) VALUES(?, ?, 1, ?, 'none') ON CONFLICT(run_id, node_id, "
-                            "try_number) DO UPDATE SET node_type = excluded.node_type")},
-            {&queueTask,
-             QStringLiteral("INSERT INTO task_instances(run_id, node_id, try_number, node_type, "
-                            "state) VALUES(?, ?, ?, ")
-                 + typeOfNode
-                 + QStringLiteral(", 'queued') ON CONFLICT(run_id, node_id, try_number) DO "
-                                  "UPDATE SET state = 'queued'")},
-            {&startTask,
-             QStringLiteral("INSERT INTO task_instances(run_id, node_id, try_number, node_type, "
-                            "state, start_ms) VALUES(?, ?, ?, ")
-                 + typeOfNode
-                 + QStringLiteral(", 'running', ?) ON CONFLICT(run_id, node_id, try_number) DO "
-                                  "UPDATE SET state = 'running', start_ms = excluded.start_ms, "
-                                  "end_ms = 0, error = '', cached = 0")},
-            {&endLatestTask,
-             QStringLiteral(
-                 "UPDATE task_instances SET state = ?, end_ms = COALESCE(?, end_ms), "
-                 "error = COALESCE(NULLIF(?, ''), error), cached = ? "
-                 "WHERE run_id = ? AND node_id = ? AND try_number = (SELECT "
-                 "MAX(try_number) FROM task_instances WHERE run_id = ? AND node_id = ?)")},
-            {&insertTask,
-             QStringLiteral("INSERT INTO task_instances(run_id, node_id, try_number, node_type, "
-                            "state, end_ms, error, cached) VALUES(?, ?, ?, ")
-                 + typeOfNode + QStringLiteral(", ?, COALESCE(?, 0), ?, ?)")},
-            {&insertMetrics[0], metricInsert(metricGroupSizes[0])},
-            {&insertMetrics[1], metricInsert(metricGroupSizes[1])},
-            {&insertMetrics[2], metricInsert(metricGroupSizes[2])},
-            {&insertMetrics[3], metricInsert(metricGroupSizes[3])},
+            {&insertMetrics[0], metricInsert(metricGroupSizes[0], dialect)},
+            {&insertMetrics[1], metricInsert(metricGroupSizes[1], dialect)},
+            {&insertMetrics[2], metricInsert(metricGroupSizes[2], dialect)},
+            {&insertMetrics[3], metricInsert(metricGroupSizes[3], dialect)},
             {&insertLog,
              QStringLiteral("INSERT INTO logs(run_id, node_id, try_number, time_ms, level, "
                             "message) VALUES(?, ?, ?, ?, ?, ?)")},
@@ -253,6 +174,21 @@ struct StoreWriter::Statements
             }
         }
         return true;
+    }
+
+    // Transaction control is sent as plain statements: PostgreSQL cannot PREPARE them.
+    bool exec(const QString &sql)
+    {
+        return control.exec(sql);
+    }
+    QString controlError() const { return control.lastError().text(); }
+
+    void noteFailure(const QString &error, int events)
+    {
+        if (chunkError.isEmpty())
+            chunkError = error;
+        chunkFailures += events;
+        ++sqlFailures;
     }
 
     // Writes the points of `series` with as few statements as the group sizes allow; failed
@@ -272,14 +208,12 @@ struct StoreWriter::Statements
                     const MetricGroups::Point &p = points[done + i];
                     const int at = 3 + int(i) * 3;
                     q.bindValue(at, p.step);
-                    q.bindValue(at + 1, p.value);
+                    // NaN is stored as NULL in both backends; the reader maps it back.
+                    q.bindValue(at + 1, std::isnan(p.value) ? QVariant() : QVariant(p.value));
                     q.bindValue(at + 2, p.timeMs);
                 }
-                if (!q.exec()) {
-                    if (chunkError.isEmpty())
-                        chunkError = q.lastError().text();
-                    chunkFailures += int(rows);
-                }
+                if (!q.exec())
+                    noteFailure(q.lastError().text(), int(rows));
                 done += rows;
             }
         }
@@ -287,19 +221,22 @@ struct StoreWriter::Statements
     }
 
     QSqlDatabase db;
+    const SqlDialect dialect;
+    RunRecorder runs;
     MetricGroups metrics;
-    QSqlQuery begin, commit, rollback;
-    QSqlQuery upsertRun, ensureRun, finishRun, upsertParam;
-    QSqlQuery declareTask, queueTask, startTask, endLatestTask, insertTask;
+    QSqlQuery control;
     QSqlQuery insertLog, insertArtifact;
     QSqlQuery insertMetrics[std::size(metricGroupSizes)]; // one per entry of metricGroupSizes
-    // First statement error of the chunk being written, and how many events it affected.
+    // First statement error of the chunk being written, how many events it affected, and how
+    // many statements failed (after which PostgreSQL has aborted the transaction).
     QString chunkError;
     int chunkFailures = 0;
+    int sqlFailures = 0;
 };
 
-StoreWriter::StoreWriter(const QString &path, const QString &connectionName)
-    : m_path(path)
+StoreWriter::StoreWriter(StoreLocation location, const QString &connectionName)
+    : m_location(std::move(location))
+    , m_path(m_location.displayName())
     , m_connectionName(connectionName)
 {
     m_queues.push_back(m_posted);
@@ -387,10 +324,10 @@ void StoreWriter::run(const std::shared_ptr<std::promise<QString>> &started)
 #endif
     {
         QString error;
-        QSqlDatabase db = openConnection(m_connectionName, m_path, &error);
+        QSqlDatabase db = openConnection(m_connectionName, m_location, &error);
         std::optional<Statements> st;
         if (db.isValid()) {
-            st.emplace(db);
+            st.emplace(db, SqlDialect(m_location.backend()));
             st->prepare(&error);
         }
         started->set_value(error);
@@ -525,28 +462,44 @@ bool StoreWriter::writeChunk(Statements &st, const RunEvent *begin, const RunEve
             files.push_back(inspectFile(e->text, e->extra));
     }
 
-    if (!st.begin.exec()) {
+    if (!st.exec(st.dialect.beginWrite())) {
         recordError(QStringLiteral("Run store %1: cannot start a transaction: %2")
-                        .arg(m_path, st.begin.lastError().text()));
+                        .arg(m_path, st.controlError()));
         return false;
     }
     st.chunkError.clear();
     st.chunkFailures = 0;
+    st.sqlFailures = 0;
     size_t file = 0;
     for (const RunEvent *e = begin; e != end; ++e) {
         const bool isArtifact = e->kind == RunEvent::Kind::Artifact;
         const FileFacts facts = isArtifact ? files[file++] : FileFacts{};
-        if (!writeEvent(st, *e, facts.hash, facts.size))
-            ++st.chunkFailures;
+        writeEvent(st, *e, facts.hash, facts.size);
     }
     for (MetricGroups::Series &series : st.metrics.series())
         st.writeSeries(series);
     st.metrics.clear();
-    if (!st.commit.exec()) {
-        const QString why = st.commit.lastError().text();
-        st.rollback.exec();
-        m_knownRuns.clear(); // rows created in this transaction are gone again
-        m_lastRun.clear();
+    if (st.sqlFailures > 0 && st.dialect.abortsTransactionOnError()) {
+        // PostgreSQL ignores everything after the first failing statement and turns COMMIT
+        // into a rollback. Write the events one transaction each instead, so that only the
+        // failing ones are lost (as with SQLite); this path is rare and may be slow.
+        st.exec(QStringLiteral("ROLLBACK"));
+        st.runs.rolledBack();
+        if (end - begin == 1) {
+            recordError(QStringLiteral("Run store %1: an event could not be written: %2")
+                            .arg(m_path, st.chunkError));
+            return true;
+        }
+        for (const RunEvent *e = begin; e != end; ++e) {
+            if (!writeChunk(st, e, e + 1))
+                return false;
+        }
+        return true;
+    }
+    if (!st.exec(QStringLiteral("COMMIT"))) {
+        const QString why = st.controlError();
+        st.exec(QStringLiteral("ROLLBACK"));
+        st.runs.rolledBack(); // rows created in this transaction are gone again
         recordError(QStringLiteral("Run store %1: cannot commit %2 events: %3")
                         .arg(m_path)
                         .arg(end - begin)
@@ -562,162 +515,41 @@ bool StoreWriter::writeChunk(Statements &st, const RunEvent *begin, const RunEve
     return true;
 }
 
-bool StoreWriter::ensureRun(Statements &st, const RunEvent &e)
+void StoreWriter::writeEvent(Statements &st, const RunEvent &e, const QString &hash, qint64 size)
 {
-    if (e.runId == m_lastRun || m_knownRuns.contains(e.runId)) {
-        m_lastRun = e.runId; // most events belong to the run of the previous one
-        return true;
-    }
-    st.ensureRun.bindValue(0, e.runId);
-    st.ensureRun.bindValue(1, e.timeMs);
-    if (!st.ensureRun.exec())
-        return false;
-    m_knownRuns.insert(e.runId);
-    m_lastRun = e.runId;
-    return true;
-}
-
-bool StoreWriter::writeEvent(Statements &st, const RunEvent &e, const QString &hash, qint64 size)
-{
-    QSqlQuery *failed = nullptr;
-    auto run = [&](QSqlQuery &q) {
-        if (q.exec())
-            return true;
-        failed = &q;
-        return false;
-    };
-    auto fail = [&](const QString &why) {
+    if (e.runId.isEmpty()) {
+        // Refused before any SQL, so the transaction goes on.
         if (st.chunkError.isEmpty())
-            st.chunkError = why;
-        return false;
-    };
-    if (e.runId.isEmpty())
-        return fail(QStringLiteral("an event without a run id"));
-
+            st.chunkError = QStringLiteral("an event without a run id");
+        ++st.chunkFailures;
+        return;
+    }
+    QString error;
+    bool ok = true;
     switch (e.kind) {
-    case RunEvent::Kind::RunStarted: {
-        const RunInfo info = e.info ? *e.info : RunInfo{};
-        QSqlQuery &q = st.upsertRun;
-        q.bindValue(0, e.runId);
-        q.bindValue(1, text(info.pipelineName));
-        q.bindValue(2, text(info.pipelinePath));
-        q.bindValue(3, text(info.pipelineHash));
-        q.bindValue(4, info.pipelineJson);
-        q.bindValue(5, compactJson(info.overrides));
-        q.bindValue(6,
-                    QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(info.targets))
-                                          .toJson(QJsonDocument::Compact)));
-        q.bindValue(7, taskStateName(e.state == TaskState::None ? TaskState::Running : e.state));
-        q.bindValue(8, e.timeMs);
-        q.bindValue(9, text(info.host));
-        q.bindValue(10, info.pid);
-        q.bindValue(11, QStringLiteral(FLOWBENCH_VERSION));
-        if (!run(q))
-            break;
-        m_knownRuns.insert(e.runId);
-        for (auto node = info.taskParams.begin(); node != info.taskParams.end(); ++node) {
-            const QJsonObject params = node.value().toObject();
-            for (auto p = params.begin(); p != params.end(); ++p) {
-                st.upsertParam.bindValue(0, e.runId);
-                st.upsertParam.bindValue(1, node.key());
-                st.upsertParam.bindValue(2, p.key());
-                st.upsertParam.bindValue(3, jsonValueText(p.value()));
-                if (!run(st.upsertParam))
-                    break;
-            }
-        }
-        // One row per task from the start, so a run shows all its tasks (and its task count)
-        // before they are scheduled, and an interrupted run shows what never ran.
-        for (const QString &entry : info.taskTypes) {
-            const qsizetype eq = entry.indexOf(u'=');
-            st.declareTask.bindValue(0, e.runId);
-            st.declareTask.bindValue(1, eq < 0 ? entry : entry.left(eq));
-            st.declareTask.bindValue(2, eq < 0 ? text({}) : entry.mid(eq + 1));
-            if (!run(st.declareTask))
-                break;
-        }
+    case RunEvent::Kind::RunStarted:
+        ok = st.runs.runStarted(e, &error);
         break;
-    }
     case RunEvent::Kind::RunFinished:
-        if (!ensureRun(st, e)) {
-            failed = &st.ensureRun;
-            break;
-        }
-        st.finishRun.bindValue(0, taskStateName(e.state));
-        st.finishRun.bindValue(1, e.timeMs);
-        st.finishRun.bindValue(2, e.runId);
-        run(st.finishRun);
+        ok = st.runs.runFinished(e, &error);
         break;
-    case RunEvent::Kind::TaskState: {
-        if (!ensureRun(st, e)) {
-            failed = &st.ensureRun;
-            break;
-        }
-        // Each try has its own row. The executor sends queued with the number of tries done
-        // so far (the row is the next try), running with the try it starts, and every other
-        // state for the latest try of the node.
-        if (e.state == TaskState::Queued) {
-            QSqlQuery &q = st.queueTask;
-            q.bindValue(0, e.runId);
-            q.bindValue(1, text(e.nodeId));
-            q.bindValue(2, e.tryNumber + 1);
-            q.bindValue(3, e.runId);
-            q.bindValue(4, text(e.nodeId));
-            run(q);
-        } else if (e.state == TaskState::Running) {
-            QSqlQuery &q = st.startTask;
-            q.bindValue(0, e.runId);
-            q.bindValue(1, text(e.nodeId));
-            q.bindValue(2, std::max(e.tryNumber, 1));
-            q.bindValue(3, e.runId);
-            q.bindValue(4, text(e.nodeId));
-            q.bindValue(5, e.timeMs);
-            run(q);
-        } else {
-            const bool ends = isFinal(e.state) || e.state == TaskState::UpForRetry;
-            QSqlQuery &q = st.endLatestTask;
-            q.bindValue(0, taskStateName(e.state));
-            q.bindValue(1, nullable(ends, e.timeMs));
-            q.bindValue(2, text(e.text));
-            q.bindValue(3, e.cached ? 1 : 0);
-            q.bindValue(4, e.runId);
-            q.bindValue(5, text(e.nodeId));
-            q.bindValue(6, e.runId);
-            q.bindValue(7, text(e.nodeId));
-            if (!run(q) || q.numRowsAffected() > 0)
-                break;
-            QSqlQuery &insert = st.insertTask; // a state for a task never declared nor queued
-            insert.bindValue(0, e.runId);
-            insert.bindValue(1, text(e.nodeId));
-            insert.bindValue(2, std::max(e.tryNumber, 1));
-            insert.bindValue(3, e.runId);
-            insert.bindValue(4, text(e.nodeId));
-            insert.bindValue(5, taskStateName(e.state));
-            insert.bindValue(6, nullable(ends, e.timeMs));
-            insert.bindValue(7, text(e.text));
-            insert.bindValue(8, e.cached ? 1 : 0);
-            run(insert);
-        }
+    case RunEvent::Kind::TaskState:
+        ok = st.runs.taskState(e, &error);
         break;
-    }
     case RunEvent::Kind::Progress:
         // Not persisted: progress is a live UI hint; the task states and metrics are the record.
-        return true;
+        break;
     case RunEvent::Kind::Metric: {
-        if (!ensureRun(st, e)) {
-            failed = &st.ensureRun;
+        if (!(ok = st.runs.ensureRun(e, &error)))
             break;
-        }
         MetricGroups::Series &series = st.metrics.add(e);
         if (series.points.size() == size_t(metricGroupSizes[0]))
             st.writeSeries(series); // a full group is written at once: memory stays small
-        return true;
+        break;
     }
     case RunEvent::Kind::Log: {
-        if (!ensureRun(st, e)) {
-            failed = &st.ensureRun;
+        if (!(ok = st.runs.ensureRun(e, &error)))
             break;
-        }
         QSqlQuery &q = st.insertLog;
         q.bindValue(0, e.runId);
         q.bindValue(1, text(e.nodeId));
@@ -725,14 +557,13 @@ bool StoreWriter::writeEvent(Statements &st, const RunEvent &e, const QString &h
         q.bindValue(3, e.timeMs);
         q.bindValue(4, logLevelName(e.level));
         q.bindValue(5, text(e.text));
-        run(q);
+        if (!(ok = q.exec()))
+            error = q.lastError().text();
         break;
     }
     case RunEvent::Kind::Artifact: {
-        if (!ensureRun(st, e)) {
-            failed = &st.ensureRun;
+        if (!(ok = st.runs.ensureRun(e, &error)))
             break;
-        }
         QSqlQuery &q = st.insertArtifact;
         q.bindValue(0, e.runId);
         q.bindValue(1, text(e.nodeId));
@@ -742,13 +573,13 @@ bool StoreWriter::writeEvent(Statements &st, const RunEvent &e, const QString &h
         q.bindValue(5, text(hash));
         q.bindValue(6, size);
         q.bindValue(7, e.timeMs);
-        run(q);
+        if (!(ok = q.exec()))
+            error = q.lastError().text();
         break;
     }
     }
-    if (!failed)
-        return true;
-    return fail(failed->lastError().text());
+    if (!ok)
+        st.noteFailure(error, 1);
 }
 
 } // namespace fb::store

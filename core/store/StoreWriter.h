@@ -1,8 +1,8 @@
 #pragma once
 
+#include "StoreLocation.h"
 #include "exec/EventQueue.h"
 
-#include <QSet>
 #include <QString>
 
 #include <condition_variable>
@@ -14,7 +14,7 @@
 
 namespace fb::store {
 
-// The run store's single writer: a thread with its own SQLite connection that drains the event
+// The run store's single writer: a thread with its own database connection that drains the event
 // queues and writes each batch in one transaction with prepared statements. Producers only
 // push to a queue (a short lock); they never wait for the disk. flush() is a ticket: every
 // event pushed before the call is in a queue when the writer takes the ticket, and the ticket
@@ -30,7 +30,7 @@ public:
     // the queues are drained at least every ~50 ms even when the writer is behind.
     static constexpr size_t maxTransactionEvents = 10000;
 
-    StoreWriter(const QString &path, const QString &connectionName);
+    StoreWriter(StoreLocation location, const QString &connectionName);
     ~StoreWriter(); // stops after writing what is queued
 
     // Starts the thread and waits until its connection is open; false and *error otherwise.
@@ -50,11 +50,11 @@ private:
     void waitForWork(bool wait, quint64 *ticket, bool *stopping);
     std::vector<RunEvent> collect();
     bool writeChunk(Statements &st, const RunEvent *begin, const RunEvent *end);
-    bool writeEvent(Statements &st, const RunEvent &e, const QString &hash, qint64 size);
-    bool ensureRun(Statements &st, const RunEvent &e);
+    void writeEvent(Statements &st, const RunEvent &e, const QString &hash, qint64 size);
     void recordError(const QString &error);
 
-    const QString m_path;
+    const StoreLocation m_location;
+    const QString m_path; // for messages
     const QString m_connectionName;
     const std::shared_ptr<EventQueue> m_posted = std::make_shared<EventQueue>();
 
@@ -68,11 +68,6 @@ private:
     bool m_urgent = false;
     bool m_stop = false;
     QString m_lastError;
-
-    // Writer thread only: runs known to have a row, so that events of a run whose RunStarted
-    // this writer never saw (importers, tests) still satisfy the foreign keys.
-    QSet<QString> m_knownRuns;
-    QString m_lastRun;
     std::thread m_thread;
 };
 
