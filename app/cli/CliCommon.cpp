@@ -62,8 +62,10 @@ void parseCommand(QCommandLineParser &parser, const QStringList &arguments, cons
 void addStoreOption(QCommandLineParser &parser)
 {
     parser.addOption({QStringLiteral("store"),
-                      QStringLiteral("Run store (SQLite file). Default: %1.").arg(RunStore::defaultPath()),
-                      QStringLiteral("PATH")});
+                      QStringLiteral("Run store: an SQLite file or postgresql://USER@HOST:PORT/DATABASE. "
+                                     "Default: %1.")
+                          .arg(RunStore::defaultPath()),
+                      QStringLiteral("PATH|URL")});
 }
 
 std::unique_ptr<RunStore> openStore(const QCommandLineParser &parser)
@@ -71,7 +73,7 @@ std::unique_ptr<RunStore> openStore(const QCommandLineParser &parser)
     const QString path = parser.isSet(QStringLiteral("store")) ? parser.value(QStringLiteral("store"))
                                                                : RunStore::defaultPath();
     QString error;
-    auto store = RunStore::open(QFileInfo(path).absoluteFilePath(), &error);
+    auto store = RunStore::open(path, &error); // a relative file path is made absolute
     if (!store)
         throw CliError{error, ExitInvalid};
     return store;

@@ -47,5 +47,8 @@ int runCommand(const QStringList &arguments);
 int validateCommand(const QStringList &arguments);
 int nodesCommand(const QStringList &arguments);
 int runsCommand(const QStringList &arguments);
+int predictCommand(const QStringList &arguments);
+int exportOnnxCommand(const QStringList &arguments);
+int serveCommand(const QStringList &arguments);
 
 } // namespace fb

@@ -127,6 +127,8 @@ int runCommand(const QStringList &arguments)
     parser.addOption({QStringLiteral("cache-size"),
                       QStringLiteral("Bound of the output cache in MB (default 4096)."),
                       QStringLiteral("MB")});
+    parser.addOption({QStringLiteral("no-retries"),
+                      QStringLiteral("Do not retry failed tasks here (a scheduler such as Airflow retries them).")});
     parser.addOption({QStringLiteral("threads"), QStringLiteral("Worker threads. Default: one per core."),
                       QStringLiteral("N")});
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print a JSON summary on stdout.")});
@@ -182,13 +184,16 @@ int runCommand(const QStringList &arguments)
         if (!ok || cacheMb < 0)
             throw CliError{QStringLiteral("--cache-size: expected a size in MB")};
     }
-    request.cache = std::make_shared<OutputCache>(QFileInfo(store->path()).absolutePath() + QStringLiteral("/cache"),
-                                                  cacheMb * 1024 * 1024);
+    request.cache = std::make_shared<OutputCache>(store->cacheDir(), cacheMb * 1024 * 1024);
+    request.storePath = store->location().spec();
+    if (parser.isSet(QStringLiteral("no-retries")))
+        request.maxRetries = 0;
     request.useCache = !parser.isSet(QStringLiteral("no-cache"));
     request.runId = parser.value(QStringLiteral("run-id")).isEmpty() ? newRunId()
                                                                      : parser.value(QStringLiteral("run-id"));
-    if (!request.runId.contains(QRegularExpression(QStringLiteral("^[A-Za-z0-9_.:+-]{1,128}$"))))
-        throw CliError{QStringLiteral("--run-id: use letters, digits and _ . : + - only")};
+    // The characters of Airflow's default run id pattern (allowed_run_id_pattern).
+    if (!request.runId.contains(QRegularExpression(QStringLiteral("^[A-Za-z0-9_.:+~-]{1,128}$"))))
+        throw CliError{QStringLiteral("--run-id: use letters, digits and _ . : + ~ - only")};
     request.artifactRoot = parser.isSet(QStringLiteral("artifacts"))
                                ? QFileInfo(parser.value(QStringLiteral("artifacts"))).absoluteFilePath()
                                : store->artifactRoot() + u'/' + request.runId;

@@ -19,6 +19,9 @@ Commands:
   nodes [TYPE]         List node types with their ports and parameters
   runs list            List recorded runs
   runs show RUN        Show one run: tasks, parameters, metrics, artifacts
+  predict MODEL IN.csv Score a CSV file with a model (.fbm or NAME@ALIAS)
+  export-onnx MODEL    Export a model with its preprocessing as ONNX
+  serve MODEL          Serve a model over HTTP (MLflow's /invocations protocol)
 
 Run 'flowbench-cli COMMAND --help' for a command's options.
 
@@ -54,6 +57,12 @@ int main(int argc, char **argv)
             return fb::nodesCommand(args);
         if (command == u"runs")
             return fb::runsCommand(args);
+        if (command == u"predict")
+            return fb::predictCommand(args);
+        if (command == u"export-onnx")
+            return fb::exportOnnxCommand(args);
+        if (command == u"serve")
+            return fb::serveCommand(args);
         throw fb::CliError{QStringLiteral("unknown command '%1'\nTry 'flowbench-cli --help'.").arg(command)};
     } catch (const fb::CliError &e) {
         if (!e.message.isEmpty())
