@@ -27,4 +27,9 @@ set(FLOWBENCH_SANITIZE "" CACHE STRING "Sanitizers: address,undefined | thread |
 if(FLOWBENCH_SANITIZE)
     target_compile_options(flowbench_options INTERFACE -fsanitize=${FLOWBENCH_SANITIZE} -fno-omit-frame-pointer)
     target_link_options(flowbench_options INTERFACE -fsanitize=${FLOWBENCH_SANITIZE})
+    # A UBSan report must fail the test that triggered it, not scroll past in its output.
+    if(FLOWBENCH_SANITIZE MATCHES "undefined")
+        target_compile_options(flowbench_options INTERFACE -fno-sanitize-recover=all)
+        target_link_options(flowbench_options INTERFACE -fno-sanitize-recover=all)
+    endif()
 endif()

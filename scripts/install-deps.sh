@@ -17,8 +17,8 @@ PACKAGES=(
   xvfb xauth xdotool imagemagick fonts-dejavu-core
   # sanitizers and fuzzing
   clang libclang-rt-14-dev
-  # packaging
-  dpkg-dev file appstream desktop-file-utils
+  # packaging (librsvg2-bin: PNG icons from the SVG at build time; lintian: Debian policy check)
+  dpkg-dev file appstream desktop-file-utils librsvg2-bin lintian
   # peers and oracles (Debian's python, /usr/bin/python3)
   python3 python3-numpy python3-pandas python3-sklearn python3-xgboost python3-onnx
   # load tools and ONNX Runtime host
@@ -49,3 +49,6 @@ if [ ${#filtered[@]} -gt 0 ]; then
 else
   echo "install-deps: all packages present" >&2
 fi
+
+# ONNX Runtime for node (ONNX export tests), installed outside the source tree.
+bash "$(dirname "$0")/install-onnxruntime.sh"
