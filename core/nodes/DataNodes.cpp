@@ -52,6 +52,9 @@ void runCsvSource(NodeContext &ctx)
     const QString delimiter = ctx.paramString(QStringLiteral("delimiter"));
     options.delimiter = delimiter == u"comma" ? ',' : delimiter == u"semicolon" ? ';' : delimiter == u"tab" ? '\t' : 0;
     options.categorical = ctx.paramStringList(QStringLiteral("categorical"));
+    // Comma-separated because the tokens are free text, not column names.
+    for (const QString &token : ctx.paramString(QStringLiteral("missing")).split(u',', Qt::SkipEmptyParts))
+        options.missingTokens.append(token.trimmed());
     options.progress = [&ctx](double f) {
         ctx.progress(f);
         return !ctx.isCancelled();
@@ -218,6 +221,10 @@ void registerDataNodes(NodeRegistry &registry)
                                   QStringLiteral("Columns to read as categories even when they look numeric")),
             ParamSpec::columnList(QStringLiteral("ignore"),
                                   QStringLiteral("Columns kept in the table but not used as features")),
+            ParamSpec::string(QStringLiteral("missing"),
+                              QString(),
+                              QStringLiteral("Extra values read as missing, comma-separated (e.g. -999,?); "
+                                             "empty, NA, NaN, N/A and null always are")),
         },
         runCsvSource,
     });

@@ -326,6 +326,27 @@ private Q_SLOTS:
         const QString error = r->error(QStringLiteral("data"));
         QVERIFY2(error.contains(path) && error.contains(QStringLiteral(":3:")), qPrintable(error));
     }
+    void csvSourceReadsExtraMissingTokens()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("sentinels.csv"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("a,b\n1,-999\n?,2\n3,4\n");
+        f.close();
+        Builder b;
+        b.node(QStringLiteral("data"), QStringLiteral("csv_source"),
+               {{QStringLiteral("path"), path}, {QStringLiteral("missing"), QStringLiteral("-999, ?")}});
+        auto r = run(b.p);
+        QCOMPARE(r->result.state, TaskState::Success);
+        auto t = r->out<Table>(QStringLiteral("data"), QStringLiteral("table"));
+        QVERIFY(t);
+        // '?' would make column a categorical if it were not a missing token.
+        QCOMPARE(t->column(0).kind, ColumnKind::Numeric);
+        QVERIFY(std::isnan(t->numeric(0)(1)));
+        QVERIFY(std::isnan(t->numeric(1)(0)));
+        QCOMPARE(t->numeric(1)(1), 2.0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestNodes)
