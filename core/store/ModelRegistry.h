@@ -72,7 +72,7 @@ struct ModelVersion
 struct RegisterOptions
 {
     QString name;
-    QString description; // of the version; also of the model when it is new
+    QString description;         // of the version; also of the model when it is new
     QMap<QString, QString> tags; // version tags
     QStringList aliases;         // set (or moved) to the new version in the same transaction
 };
@@ -117,8 +117,8 @@ public:
     bool setAlias(const QString &name, const QString &alias, int version, QString *error);
     bool removeAlias(const QString &name, const QString &alias, QString *error);
     // version 0 = a tag of the registered model.
-    bool setTag(const QString &name, int version, const QString &key, const QString &value,
-                QString *error);
+    bool setTag(
+        const QString &name, int version, const QString &key, const QString &value, QString *error);
     bool removeTag(const QString &name, int version, const QString &key, QString *error);
     bool setDescription(const QString &name, const QString &description, QString *error);
 

@@ -112,7 +112,8 @@ bool RunRecorder::prepare(const QSqlDatabase &db, QString *error)
         {&m_selectRun,
          QStringLiteral("SELECT targets, start_ms FROM runs WHERE run_id = ?")
              + m_dialect.forUpdate()},
-        {&m_countInvocations, QStringLiteral("SELECT COUNT(*) FROM run_invocations WHERE run_id = ?")},
+        {&m_countInvocations,
+         QStringLiteral("SELECT COUNT(*) FROM run_invocations WHERE run_id = ?")},
         {&m_updateRun,
          QStringLiteral("UPDATE runs SET pipeline_name = ?, pipeline_path = ?, pipeline_hash = ?, "
                         "pipeline_json = ?, overrides = ?, targets = ?, state = ?, start_ms = ?, "
@@ -244,7 +245,8 @@ bool RunRecorder::runStarted(const RunEvent &e, QString *error)
         m_countInvocations.bindValue(0, e.runId);
         if (!run(m_countInvocations, error))
             return false;
-        const bool shared = m_countInvocations.next() && m_countInvocations.value(0).toLongLong() > 0;
+        const bool shared = m_countInvocations.next()
+                            && m_countInvocations.value(0).toLongLong() > 0;
         m_countInvocations.finish();
         if (shared) {
             targets = mergeTargets(targets, info.targets);
@@ -367,7 +369,7 @@ bool RunRecorder::taskState(const RunEvent &e, QString *error)
     // Runs started elsewhere (importers, tests posting bare events) have no invocation here:
     // their tries are taken as they come.
     const auto ownerIt = m_owners.constFind(e.runId);
-    const Owner owner = ownerIt != m_owners.cend() ? *ownerIt : Owner{};
+    const Owner owner = ownerIt != m_owners.cend() ? *ownerIt : Owner{text({}), 0};
     Track local;
     Track *t = &local;
     if (ownerIt != m_owners.cend()) {

@@ -185,8 +185,9 @@ int RunStore::Private::markInterrupted(QSqlDatabase &db, QString *error)
         " UNION ALL SELECT MAX(time_ms) FROM metrics WHERE run_id = :run"
         " UNION ALL SELECT MAX(time_ms) FROM artifacts WHERE run_id = :run) AS activity");
     const QString closeTasks = QStringLiteral(
-        "UPDATE task_instances SET state = 'interrupted', end_ms = CASE WHEN start_ms > 0 THEN "
-        ":end ELSE end_ms END WHERE run_id = :run AND state IN %1")
+                                   "UPDATE task_instances SET state = 'interrupted', end_ms = CASE "
+                                   "WHEN start_ms > 0 THEN "
+                                   ":end ELSE end_ms END WHERE run_id = :run AND state IN %1")
                                    .arg(unfinished);
     auto fail = [&](const QSqlQuery &failed) {
         *error = failed.lastError().text();
@@ -218,7 +219,8 @@ int RunStore::Private::markInterrupted(QSqlDatabase &db, QString *error)
             return fail(q);
         TaskState state = TaskState::Interrupted;
         qint64 runEnd = endMs;
-        if (!store::aggregateRunState(db, runId, TaskState::Interrupted, endMs, &state, &runEnd, error)) {
+        if (!store::aggregateRunState(
+                db, runId, TaskState::Interrupted, endMs, &state, &runEnd, error)) {
             q.exec(QStringLiteral("ROLLBACK"));
             return 0;
         }

@@ -33,7 +33,8 @@ QString SqlDialect::likeInsensitive() const
 QString SqlDialect::startsWith(const QString &column) const
 {
     // GLOB, unlike LIKE, is case-sensitive in SQLite and can use the primary-key index.
-    return m_postgres ? column + QStringLiteral(" LIKE ? ESCAPE '\\'") : column + QStringLiteral(" GLOB ?");
+    return m_postgres ? column + QStringLiteral(" LIKE ? ESCAPE '\\'")
+                      : column + QStringLiteral(" GLOB ?");
 }
 
 QString SqlDialect::prefixPattern(const QString &prefix) const

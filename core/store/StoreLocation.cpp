@@ -73,7 +73,8 @@ std::optional<StoreLocation> StoreLocation::parse(const QString &spec, QString *
     const QUrl url(spec, QUrl::StrictMode);
     // Never echo the URL itself: it may hold a password.
     const QString shown = QStringLiteral("postgresql://%1%2/%3")
-                              .arg(url.host(), url.port() > 0 ? u':' + QString::number(url.port()) : QString(),
+                              .arg(url.host(),
+                                   url.port() > 0 ? u':' + QString::number(url.port()) : QString(),
                                    url.path().mid(1));
     if (!url.isValid()) {
         err = QStringLiteral("Run store URL is malformed (%1); expected "
@@ -97,7 +98,8 @@ std::optional<StoreLocation> StoreLocation::parse(const QString &spec, QString *
     static const QRegularExpression keyPattern(QStringLiteral("^[a-z_]{1,40}$"));
     for (const auto &[key, value] : QUrlQuery(url).queryItems(QUrl::FullyDecoded)) {
         if (key == u"schema") {
-            static const QRegularExpression schemaPattern(QStringLiteral("^[A-Za-z_][A-Za-z0-9_]{0,62}$"));
+            static const QRegularExpression schemaPattern(
+                QStringLiteral("^[A-Za-z_][A-Za-z0-9_]{0,62}$"));
             if (!value.contains(schemaPattern)) {
                 err = QStringLiteral("Run store %1: schema '%2' must be a plain identifier "
                                      "(letters, digits, '_').")

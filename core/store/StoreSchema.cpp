@@ -206,24 +206,25 @@ Migration version2()
                            " updated_ms %1 NOT NULL"
                            ")")
                 .arg(bigint),
-            QStringLiteral("CREATE TABLE model_versions ("
-                           " name TEXT NOT NULL REFERENCES registered_models(name) ON DELETE CASCADE,"
-                           " version INTEGER NOT NULL,"
-                           " file TEXT NOT NULL,"
-                           " sha256 TEXT NOT NULL,"
-                           " size %1 NOT NULL DEFAULT 0,"
-                           " source TEXT NOT NULL DEFAULT '',"
-                           " description TEXT NOT NULL DEFAULT '',"
-                           " run_id TEXT NOT NULL DEFAULT '',"
-                           " node_id TEXT NOT NULL DEFAULT '',"
-                           " pipeline_hash TEXT NOT NULL DEFAULT '',"
-                           " data_hash TEXT NOT NULL DEFAULT '',"
-                           " algorithm TEXT NOT NULL DEFAULT '',"
-                           " task TEXT NOT NULL DEFAULT '',"
-                           " metrics TEXT NOT NULL DEFAULT '{}',"
-                           " created_ms %1 NOT NULL,"
-                           " PRIMARY KEY (name, version)"
-                           ")")
+            QStringLiteral(
+                "CREATE TABLE model_versions ("
+                " name TEXT NOT NULL REFERENCES registered_models(name) ON DELETE CASCADE,"
+                " version INTEGER NOT NULL,"
+                " file TEXT NOT NULL,"
+                " sha256 TEXT NOT NULL,"
+                " size %1 NOT NULL DEFAULT 0,"
+                " source TEXT NOT NULL DEFAULT '',"
+                " description TEXT NOT NULL DEFAULT '',"
+                " run_id TEXT NOT NULL DEFAULT '',"
+                " node_id TEXT NOT NULL DEFAULT '',"
+                " pipeline_hash TEXT NOT NULL DEFAULT '',"
+                " data_hash TEXT NOT NULL DEFAULT '',"
+                " algorithm TEXT NOT NULL DEFAULT '',"
+                " task TEXT NOT NULL DEFAULT '',"
+                " metrics TEXT NOT NULL DEFAULT '{}',"
+                " created_ms %1 NOT NULL,"
+                " PRIMARY KEY (name, version)"
+                ")")
                 .arg(bigint),
             QStringLiteral("CREATE INDEX model_versions_by_run ON model_versions(run_id)"),
             QStringLiteral("CREATE TABLE model_aliases ("
@@ -236,13 +237,14 @@ Migration version2()
                            " ON DELETE CASCADE"
                            ")")
                 .arg(bigint),
-            QStringLiteral("CREATE TABLE model_tags ("
-                           " name TEXT NOT NULL REFERENCES registered_models(name) ON DELETE CASCADE,"
-                           " version INTEGER NOT NULL DEFAULT 0,"
-                           " key TEXT NOT NULL,"
-                           " value TEXT NOT NULL,"
-                           " PRIMARY KEY (name, version, key)"
-                           ")"),
+            QStringLiteral(
+                "CREATE TABLE model_tags ("
+                " name TEXT NOT NULL REFERENCES registered_models(name) ON DELETE CASCADE,"
+                " version INTEGER NOT NULL DEFAULT 0,"
+                " key TEXT NOT NULL,"
+                " value TEXT NOT NULL,"
+                " PRIMARY KEY (name, version, key)"
+                ")"),
         };
     };
     m.statements = tables(QStringLiteral("INTEGER"));
@@ -279,9 +281,10 @@ Migration version3()
             QStringLiteral("INSERT INTO run_invocations(run_id, host, pid, targets, state, "
                            "start_ms, end_ms) SELECT run_id, host, pid, targets, state, start_ms, "
                            "end_ms FROM runs WHERE host <> ''"),
-            QStringLiteral("UPDATE task_instances SET"
-                           " host = (SELECT r.host FROM runs r WHERE r.run_id = task_instances.run_id),"
-                           " pid = (SELECT r.pid FROM runs r WHERE r.run_id = task_instances.run_id)"),
+            QStringLiteral(
+                "UPDATE task_instances SET"
+                " host = (SELECT r.host FROM runs r WHERE r.run_id = task_instances.run_id),"
+                " pid = (SELECT r.pid FROM runs r WHERE r.run_id = task_instances.run_id)"),
         };
     };
     m.statements = statements(QStringLiteral("INTEGER"), QStringLiteral(" WITHOUT ROWID"));
@@ -395,7 +398,8 @@ QSqlDatabase openPostgres(const QString &name, const StoreLocation &location, QS
             // libpq prints NOTICEs to stderr; the store has nothing to say below a warning.
             if (exec(q, QStringLiteral("SET client_min_messages TO warning"), &failure)
                 && (location.schema().isEmpty()
-                    || exec(q, QStringLiteral("SET search_path TO \"%1\"").arg(location.schema()),
+                    || exec(q,
+                            QStringLiteral("SET search_path TO \"%1\"").arg(location.schema()),
                             &failure)))
                 return db;
         } else {
@@ -572,17 +576,22 @@ bool preparePostgres(QSqlDatabase &db,
     if (!exec(q, QStringLiteral("BEGIN"), &failure) || !exec(q, dialect.lockStore(), &failure))
         return rollback(QStringLiteral("Cannot open run store %1: %2").arg(where, failure));
     if (!location.schema().isEmpty()
-        && !exec(q, QStringLiteral("CREATE SCHEMA IF NOT EXISTS \"%1\"").arg(location.schema()),
+        && !exec(q,
+                 QStringLiteral("CREATE SCHEMA IF NOT EXISTS \"%1\"").arg(location.schema()),
                  &failure))
         return rollback(QStringLiteral("Cannot open run store %1: cannot create schema %2: %3")
                             .arg(where, location.schema(), failure));
     qint64 hasMeta = 0, objects = 0;
-    if (!scalar(db, QStringLiteral("SELECT COUNT(*) FROM information_schema.tables WHERE "
-                                   "table_schema = current_schema() AND table_name = 'meta'"),
-                &hasMeta, &failure)
-        || !scalar(db, QStringLiteral("SELECT COUNT(*) FROM information_schema.tables WHERE "
-                                      "table_schema = current_schema()"),
-                   &objects, &failure))
+    if (!scalar(db,
+                QStringLiteral("SELECT COUNT(*) FROM information_schema.tables WHERE "
+                               "table_schema = current_schema() AND table_name = 'meta'"),
+                &hasMeta,
+                &failure)
+        || !scalar(db,
+                   QStringLiteral("SELECT COUNT(*) FROM information_schema.tables WHERE "
+                                  "table_schema = current_schema()"),
+                   &objects,
+                   &failure))
         return rollback(QStringLiteral("Cannot open run store %1: %2").arg(where, failure));
     qint64 version = 0;
     if (hasMeta) {
@@ -598,15 +607,16 @@ bool preparePostgres(QSqlDatabase &db,
                             .arg(where));
     if (version > latest) {
         const QString writtenBy = metaValue(db, QStringLiteral("schema_written_by"));
-        return rollback(QStringLiteral("Cannot open run store %1: it was written by a newer "
-                                       "Flowbench (run store schema version %2%3); this Flowbench "
-                                       "%4 reads schema versions up to %5. Update Flowbench, or "
-                                       "choose another store with --store.")
-                            .arg(where,
-                                 QString::number(version),
-                                 writtenBy.isEmpty() ? QString() : QStringLiteral(", Flowbench ") + writtenBy,
-                                 QStringLiteral(FLOWBENCH_VERSION),
-                                 QString::number(latest)));
+        return rollback(
+            QStringLiteral("Cannot open run store %1: it was written by a newer "
+                           "Flowbench (run store schema version %2%3); this Flowbench "
+                           "%4 reads schema versions up to %5. Update Flowbench, or "
+                           "choose another store with --store.")
+                .arg(where,
+                     QString::number(version),
+                     writtenBy.isEmpty() ? QString() : QStringLiteral(", Flowbench ") + writtenBy,
+                     QStringLiteral(FLOWBENCH_VERSION),
+                     QString::number(latest)));
     }
     result->fromVersion = int(version);
     result->toVersion = int(version);
@@ -619,15 +629,17 @@ bool preparePostgres(QSqlDatabase &db,
             continue;
         for (const QString &sql : step.postgres) {
             if (!exec(q, sql, &failure))
-                return rollback(QStringLiteral("Cannot upgrade run store %1 to schema version %2 "
-                                               "(%3): %4; the store was left unchanged.")
-                                    .arg(where, QString::number(step.version), step.summary, failure));
+                return rollback(
+                    QStringLiteral("Cannot upgrade run store %1 to schema version %2 "
+                                   "(%3): %4; the store was left unchanged.")
+                        .arg(where, QString::number(step.version), step.summary, failure));
         }
     }
     const QString upsert = QStringLiteral("INSERT INTO meta(key, value) VALUES('%1', '%2') ON "
                                           "CONFLICT(key) DO UPDATE SET value = excluded.value");
     if (!exec(q, upsert.arg(QStringLiteral("schema_version"), QString::number(latest)), &failure)
-        || !exec(q, upsert.arg(QStringLiteral("schema_written_by"), QStringLiteral(FLOWBENCH_VERSION)),
+        || !exec(q,
+                 upsert.arg(QStringLiteral("schema_written_by"), QStringLiteral(FLOWBENCH_VERSION)),
                  &failure)
         || !exec(q, QStringLiteral("COMMIT"), &failure))
         return rollback(QStringLiteral("Cannot upgrade run store %1 to schema version %2: %3; the "

@@ -67,7 +67,9 @@ QString metricInsert(int rows, const SqlDialect &dialect)
                         + QStringLiteral(", ") + dialect.bigintParam() + u')';
     for (int i = 0; i < rows; ++i)
         sql += i == 0 ? row : QStringLiteral(", ") + row;
-    return sql + u')';
+    // PostgreSQL requires an alias for a VALUES list in FROM (its columns are column1.. in
+    // both backends).
+    return sql + QStringLiteral(") AS v");
 }
 
 // The metric points of one chunk, grouped by series in arrival order (rowid order within a
@@ -177,10 +179,7 @@ struct StoreWriter::Statements
     }
 
     // Transaction control is sent as plain statements: PostgreSQL cannot PREPARE them.
-    bool exec(const QString &sql)
-    {
-        return control.exec(sql);
-    }
+    bool exec(const QString &sql) { return control.exec(sql); }
     QString controlError() const { return control.lastError().text(); }
 
     void noteFailure(const QString &error, int events)
