@@ -50,5 +50,7 @@ int runsCommand(const QStringList &arguments);
 int predictCommand(const QStringList &arguments);
 int exportOnnxCommand(const QStringList &arguments);
 int serveCommand(const QStringList &arguments);
+int modelsCommand(const QStringList &arguments);
+int exportAirflowCommand(const QStringList &arguments);
 
 } // namespace fb

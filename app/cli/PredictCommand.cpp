@@ -19,7 +19,8 @@ namespace {
 void appendCsvField(QByteArray &out, const QString &text)
 {
     const QByteArray utf8 = text.toUtf8();
-    const bool quote = utf8.contains(',') || utf8.contains('"') || utf8.contains('\n') || utf8.contains('\r')
+    const bool quote = utf8.contains(',') || utf8.contains('"') || utf8.contains('\n')
+                       || utf8.contains('\r')
                        || (!utf8.isEmpty() && (utf8.front() == ' ' || utf8.back() == ' '));
     if (!quote) {
         out += utf8;
@@ -35,7 +36,10 @@ void appendCsvField(QByteArray &out, const QString &text)
 }
 
 // The input rows with the prediction (and class probabilities) appended, as CSV.
-QByteArray predictionCsv(const Table &input, const ScoringModel &scoring, const Prediction &p, const QString &column)
+QByteArray predictionCsv(const Table &input,
+                         const ScoringModel &scoring,
+                         const Prediction &p,
+                         const QString &column)
 {
     const Model &model = scoring.model();
     const bool classifier = scoring.isClassifier();
@@ -79,26 +83,35 @@ QByteArray predictionCsv(const Table &input, const ScoringModel &scoring, const 
 int predictCommand(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("MODEL"),
-                                 QStringLiteral("Model file (.fbm) or registry reference NAME@ALIAS / NAME/VERSION."));
-    parser.addPositionalArgument(QStringLiteral("INPUT"), QStringLiteral("CSV file with the model's raw input columns."));
-    parser.addOption({{QStringLiteral("o"), QStringLiteral("output")},
-                      QStringLiteral("Write the scored rows to this CSV file (atomically) instead of stdout."),
-                      QStringLiteral("OUT.csv")});
+    parser.addPositionalArgument(
+        QStringLiteral("MODEL"),
+        QStringLiteral("Model file (.fbm) or registry reference NAME@ALIAS / NAME/VERSION."));
+    parser.addPositionalArgument(QStringLiteral("INPUT"),
+                                 QStringLiteral("CSV file with the model's raw input columns."));
+    parser.addOption(
+        {{QStringLiteral("o"), QStringLiteral("output")},
+         QStringLiteral("Write the scored rows to this CSV file (atomically) instead of stdout."),
+         QStringLiteral("OUT.csv")});
     parser.addOption({QStringLiteral("column"),
                       QStringLiteral("Name of the prediction column (default: prediction)."),
-                      QStringLiteral("NAME"), QStringLiteral("prediction")});
-    parser.addOption({QStringLiteral("json"),
-                      QStringLiteral("Print {\"predictions\": [...], \"classes\", \"probabilities\"} on stdout "
-                                     "(the scoring server's response); with -o the CSV is still written.")});
+                      QStringLiteral("NAME"),
+                      QStringLiteral("prediction")});
+    parser.addOption(
+        {QStringLiteral("json"),
+         QStringLiteral("Print {\"predictions\": [...], \"classes\", \"probabilities\"} on stdout "
+                        "(the scoring server's response); with -o the CSV is still written.")});
     addStoreOption(parser);
-    parseCommand(parser, arguments,
-                 QStringLiteral("Scores the rows of a CSV file: writes the input columns plus the prediction\n"
-                                "(and proba_<class> per class for classifiers). Columns the model does not use\n"
-                                "are ignored with a note; missing or mistyped columns are errors (exit 2)."));
+    parseCommand(
+        parser,
+        arguments,
+        QStringLiteral(
+            "Scores the rows of a CSV file: writes the input columns plus the prediction\n"
+            "(and proba_<class> per class for classifiers). Columns the model does not use\n"
+            "are ignored with a note; missing or mistyped columns are errors (exit 2)."));
     const QStringList positional = parser.positionalArguments();
     if (positional.size() != 2)
-        throw CliError{QStringLiteral("predict: expected MODEL and INPUT.csv\nTry 'flowbench-cli predict --help'.")};
+        throw CliError{QStringLiteral(
+            "predict: expected MODEL and INPUT.csv\nTry 'flowbench-cli predict --help'.")};
     const QString inputPath = positional.at(1);
     const QString column = parser.value(QStringLiteral("column"));
     if (column.isEmpty())
@@ -118,19 +131,22 @@ int predictCommand(const QStringList &arguments)
     }
     const ColumnCheck check = scoring.checkTable(*table);
     if (!check.fits())
-        throw CliError{QStringLiteral("%1 does not fit the model: %2").arg(inputPath, check.message(false))};
+        throw CliError{
+            QStringLiteral("%1 does not fit the model: %2").arg(inputPath, check.message(false))};
     if (!check.unknown.isEmpty())
         printErr(QStringLiteral("note: ignoring column(s) the model does not use: %1\n")
                      .arg(check.unknown.join(QStringLiteral(", "))));
     if (table->indexOf(column) >= 0)
-        throw CliError{QStringLiteral("%1 already has a column '%2'; choose another name with --column")
-                           .arg(inputPath, column)};
+        throw CliError{
+            QStringLiteral("%1 already has a column '%2'; choose another name with --column")
+                .arg(inputPath, column)};
 
     Prediction p;
     try {
         p = model->predict(table);
     } catch (const SchemaError &e) {
-        throw CliError{QStringLiteral("%1 does not fit the model: %2").arg(inputPath, QString::fromUtf8(e.what()))};
+        throw CliError{QStringLiteral("%1 does not fit the model: %2")
+                           .arg(inputPath, QString::fromUtf8(e.what()))};
     }
 
     const bool json = parser.isSet(QStringLiteral("json"));
@@ -152,7 +168,8 @@ int predictCommand(const QStringList &arguments)
         std::fflush(stdout);
     } else {
         printErr(QStringLiteral("%1 rows scored by %2 -> %3\n")
-                     .arg(table->rowCount()).arg(model->summary(), QFileInfo(output).absoluteFilePath()));
+                     .arg(table->rowCount())
+                     .arg(model->summary(), QFileInfo(output).absoluteFilePath()));
     }
     return ExitOk;
 }

@@ -22,6 +22,8 @@ Commands:
   predict MODEL IN.csv Score a CSV file with a model (.fbm or NAME@ALIAS)
   export-onnx MODEL    Export a model with its preprocessing as ONNX
   serve MODEL          Serve a model over HTTP (MLflow's /invocations protocol)
+  models ACTION        Model registry: list, show, register, alias, export, delete
+  export-airflow FILE  Write an Airflow DAG that runs the pipeline one node per task
 
 Run 'flowbench-cli COMMAND --help' for a command's options.
 
@@ -63,6 +65,10 @@ int main(int argc, char **argv)
             return fb::exportOnnxCommand(args);
         if (command == u"serve")
             return fb::serveCommand(args);
+        if (command == u"models")
+            return fb::modelsCommand(args);
+        if (command == u"export-airflow")
+            return fb::exportAirflowCommand(args);
         throw fb::CliError{QStringLiteral("unknown command '%1'\nTry 'flowbench-cli --help'.").arg(command)};
     } catch (const fb::CliError &e) {
         if (!e.message.isEmpty())

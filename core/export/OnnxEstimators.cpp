@@ -39,7 +39,10 @@ std::vector<double> values(const Eigen::VectorXd &v)
 }
 
 // X W + b: [N, p] x [p, C] + [C].
-QByteArray affine(GraphBuilder &g, const QByteArray &X, const Eigen::MatrixXd &W, const Eigen::VectorXd &b)
+QByteArray affine(GraphBuilder &g,
+                  const QByteArray &X,
+                  const Eigen::MatrixXd &W,
+                  const Eigen::VectorXd &b)
 {
     const QByteArray w = g.constDoubles("coef", values(W), {W.rows(), W.cols()});
     const QByteArray xw = g.matMul(X, w);
@@ -59,8 +62,11 @@ QByteArray softmax(GraphBuilder &g, const QByteArray &z)
 }
 
 // Logistic regression and linear SVM: sigmoid of one score, softmax of K scores.
-EstimatorHead linearClassifier(GraphBuilder &g, const QByteArray &X, const Eigen::MatrixXd &W,
-                               const Eigen::VectorXd &b, int classes)
+EstimatorHead linearClassifier(GraphBuilder &g,
+                               const QByteArray &X,
+                               const Eigen::MatrixXd &W,
+                               const Eigen::VectorXd &b,
+                               int classes)
 {
     const QByteArray z = affine(g, X, W, b);
     EstimatorHead h{Kind::Probabilities, {}, DataType::Double, classes};
@@ -68,7 +74,10 @@ EstimatorHead linearClassifier(GraphBuilder &g, const QByteArray &X, const Eigen
     return h;
 }
 
-EstimatorHead linearRegressor(GraphBuilder &g, const QByteArray &X, const Eigen::VectorXd &w, double b)
+EstimatorHead linearRegressor(GraphBuilder &g,
+                              const QByteArray &X,
+                              const Eigen::VectorXd &w,
+                              double b)
 {
     return {Kind::Value, affine(g, X, w, Eigen::VectorXd::Constant(1, b)), DataType::Double, 1};
 }
@@ -85,11 +94,17 @@ EstimatorHead mlp(GraphBuilder &g, const QByteArray &X, const ml::MlpNetwork &ne
         const std::int64_t in = sizes[size_t(l - 1)];
         const std::int64_t out = sizes[size_t(l)];
         if (offset + in * out + out > theta.size())
-            throw ExportError(QStringLiteral("the network's parameters do not match its layer sizes"));
-        const QByteArray w = g.constDoubles("mlp_w", std::vector<double>(theta.data() + offset, theta.data() + offset + in * out),
+            throw ExportError(
+                QStringLiteral("the network's parameters do not match its layer sizes"));
+        const QByteArray w = g.constDoubles("mlp_w",
+                                            std::vector<double>(theta.data() + offset,
+                                                                theta.data() + offset + in * out),
                                             {in, out});
         offset += in * out;
-        const QByteArray bias = g.constDoubles("mlp_b", std::vector<double>(theta.data() + offset, theta.data() + offset + out), {out});
+        const QByteArray bias = g.constDoubles("mlp_b",
+                                               std::vector<double>(theta.data() + offset,
+                                                                   theta.data() + offset + out),
+                                               {out});
         offset += out;
         a = g.add(g.matMul(a, w), bias);
         if (l + 1 < int(sizes.size())) {
@@ -112,7 +127,10 @@ EstimatorHead mlp(GraphBuilder &g, const QByteArray &X, const ml::MlpNetwork &ne
     case ml::MlpOutput::Identity:
         return {Kind::Value, a, DataType::Double, 1};
     case ml::MlpOutput::Logistic:
-        return {Kind::Probabilities, binaryProbabilities(g, g.op("Sigmoid", {a})), DataType::Double, 2};
+        return {Kind::Probabilities,
+                binaryProbabilities(g, g.op("Sigmoid", {a})),
+                DataType::Double,
+                2};
     case ml::MlpOutput::Softmax:
         return {Kind::Probabilities, softmax(g, a), DataType::Double, classes};
     }
@@ -121,7 +139,10 @@ EstimatorHead mlp(GraphBuilder &g, const QByteArray &X, const ml::MlpNetwork &ne
 
 // ||x_i - c_k||^2 for every row i and point c_k: [N, K], computed from the differences (not
 // the expanded GEMM form) so that it equals Flowbench's exact distances.
-QByteArray squaredDistances(GraphBuilder &g, const QByteArray &X, const Eigen::MatrixXd &points, const QByteArray &hint)
+QByteArray squaredDistances(GraphBuilder &g,
+                            const QByteArray &X,
+                            const Eigen::MatrixXd &points,
+                            const QByteArray &hint)
 {
     const QByteArray x3 = g.op("Unsqueeze", {X, g.constInts("axes", {1}, {1})}); // [N, 1, p]
     const QByteArray c = g.constDoubles(hint, values(points), {points.rows(), points.cols()});
@@ -142,7 +163,8 @@ EstimatorHead gaussianNb(GraphBuilder &g, const QByteArray &X, const ml::Gaussia
                               - 0.5 * (2.0 * std::numbers::pi * var.row(c).array()).log().sum();
     const QByteArray x3 = g.op("Unsqueeze", {X, g.constInts("axes", {1}, {1})});
     const QByteArray diff = g.sub(x3, g.constDoubles("nb_theta", values(theta), {k, theta.cols()}));
-    const QByteArray scaled = g.div(g.mul(diff, diff), g.constDoubles("nb_var", values(var), {k, var.cols()}));
+    const QByteArray scaled = g.div(g.mul(diff, diff),
+                                    g.constDoubles("nb_var", values(var), {k, var.cols()}));
     const QByteArray jll = g.sub(g.constDoubles("nb_constant", constant, {k}),
                                  g.mul(g.scalar("half", 0.5), g.reduceSumLast(scaled)));
     return {Kind::Probabilities, softmax(g, jll), DataType::Double, k};
@@ -169,7 +191,9 @@ Neighbours neighbours(GraphBuilder &g, const QByteArray &X, const ml::Archive &a
     topk.name = g.unique("node_topk");
     topk.inputs = {d2, g.constInts("k", {k}, {1})};
     topk.outputs = {values, indices};
-    topk.attributes = {Attribute::makeInt("axis", 1), Attribute::makeInt("largest", 0), Attribute::makeInt("sorted", 1)};
+    topk.attributes = {Attribute::makeInt("axis", 1),
+                       Attribute::makeInt("largest", 0),
+                       Attribute::makeInt("sorted", 1)};
     g.graph().nodes.push_back(topk);
     QByteArray w;
     if (!distance) {
@@ -177,8 +201,10 @@ Neighbours neighbours(GraphBuilder &g, const QByteArray &X, const ml::Archive &a
     } else {
         const QByteArray d = g.op("Sqrt", {values});
         const QByteArray zero = g.op("Equal", {d, g.scalar("zero", 0.0)});
-        const QByteArray anyZero = g.op("ReduceMax", {g.cast(zero, DataType::Double)},
-                                        {Attribute::makeInts("axes", {1}), Attribute::makeInt("keepdims", 1)});
+        const QByteArray anyZero = g.op("ReduceMax",
+                                        {g.cast(zero, DataType::Double)},
+                                        {Attribute::makeInts("axes", {1}),
+                                         Attribute::makeInt("keepdims", 1)});
         const QByteArray exact = g.cast(zero, DataType::Double);
         const QByteArray inverse = g.div(g.scalar("one", 1.0), d);
         const QByteArray hasExact = g.op("Greater", {anyZero, g.scalar("zero", 0.0)});
@@ -195,16 +221,24 @@ EstimatorHead knnClassifier(GraphBuilder &g, const QByteArray &X, const ml::Esti
     const std::vector<std::int64_t> &labels = archive.getIntVector("labels");
     const std::int64_t classes = archive.getInt("classes");
     const QByteArray labelOf = g.constInts("knn_labels", labels, {std::int64_t(labels.size())});
-    const QByteArray neighbourLabels = g.op("Gather", {labelOf, n.indices}, {Attribute::makeInt("axis", 0)}); // [N, k]
+    const QByteArray neighbourLabels = g.op("Gather",
+                                            {labelOf, n.indices},
+                                            {Attribute::makeInt("axis", 0)}); // [N, k]
     std::vector<std::int64_t> classIds(static_cast<size_t>(classes));
     for (std::int64_t c = 0; c < classes; ++c)
         classIds[size_t(c)] = c;
-    const QByteArray votes3 = g.op("Equal", {g.op("Unsqueeze", {neighbourLabels, g.constInts("axes", {2}, {1})}),
-                                             g.constInts("class_ids", classIds, {classes})}); // [N, k, K]
+    const QByteArray votes3 = g.op("Equal",
+                                   {g.op("Unsqueeze",
+                                         {neighbourLabels, g.constInts("axes", {2}, {1})}),
+                                    g.constInts("class_ids", classIds, {classes})}); // [N, k, K]
     const QByteArray weights3 = g.op("Unsqueeze", {n.weights, g.constInts("axes", {2}, {1})});
     const QByteArray weighted = g.mul(g.cast(votes3, DataType::Double), weights3);
-    const QByteArray perClass = g.op("ReduceSum", {weighted, g.constInts("axes", {1}, {1})}, {Attribute::makeInt("keepdims", 0)});
-    const QByteArray total = g.op("ReduceSum", {n.weights, g.constInts("axes", {1}, {1})}, {Attribute::makeInt("keepdims", 1)});
+    const QByteArray perClass = g.op("ReduceSum",
+                                     {weighted, g.constInts("axes", {1}, {1})},
+                                     {Attribute::makeInt("keepdims", 0)});
+    const QByteArray total = g.op("ReduceSum",
+                                  {n.weights, g.constInts("axes", {1}, {1})},
+                                  {Attribute::makeInt("keepdims", 1)});
     return {Kind::Probabilities, g.div(perClass, total), DataType::Double, classes};
 }
 
@@ -214,23 +248,33 @@ EstimatorHead knnRegressor(GraphBuilder &g, const QByteArray &X, const ml::Estim
     e.save(archive);
     const Neighbours n = neighbours(g, X, archive);
     const Eigen::VectorXd targets = archive.getVector("targets");
-    const QByteArray y = g.op("Gather", {g.constDoubles("knn_targets", values(targets), {targets.size()}), n.indices},
+    const QByteArray y = g.op("Gather",
+                              {g.constDoubles("knn_targets", values(targets), {targets.size()}),
+                               n.indices},
                               {Attribute::makeInt("axis", 0)});
-    const QByteArray sum = g.op("ReduceSum", {g.mul(y, n.weights), g.constInts("axes", {1}, {1})},
+    const QByteArray sum = g.op("ReduceSum",
+                                {g.mul(y, n.weights), g.constInts("axes", {1}, {1})},
                                 {Attribute::makeInt("keepdims", 1)});
-    const QByteArray total = g.op("ReduceSum", {n.weights, g.constInts("axes", {1}, {1})}, {Attribute::makeInt("keepdims", 1)});
+    const QByteArray total = g.op("ReduceSum",
+                                  {n.weights, g.constInts("axes", {1}, {1})},
+                                  {Attribute::makeInt("keepdims", 1)});
     return {Kind::Value, g.div(sum, total), DataType::Double, 1};
 }
 
-// Trees as one ai.onnx.ml TreeEnsembleRegressor (opset 3, double thresholds and weights in the
-// *_as_tensor attributes, so splits compare exactly as Tree::leaf does): x <= threshold goes
+// Trees as one ai.onnx.ml TreeEnsembleRegressor (opset 3, thresholds and weights in the
+// *_as_tensor attributes in X's precision; in double, splits compare exactly as Tree::leaf
+// does; post_transform NONE, the caller applies the link): x <= threshold goes
 // to the true branch (left), a missing value where it was learned. Tree t of width-w trees adds
 // its leaf values to targets (t mod (targets / w)) * w + j. Classification heads use the raw
 // sums (probabilities are made by the caller or the post transform), so labels come from one
 // ArgMax that breaks ties as Flowbench does.
-QByteArray treeEnsemble(GraphBuilder &g, const QByteArray &X, const std::vector<ml::Tree> &trees,
-                        std::int64_t targets, const QByteArray &aggregate, const std::vector<double> &base,
-                        const QByteArray &postTransform)
+QByteArray treeEnsemble(GraphBuilder &g,
+                        const QByteArray &X,
+                        const std::vector<ml::Tree> &trees,
+                        std::int64_t targets,
+                        const QByteArray &aggregate,
+                        const std::vector<double> &base,
+                        DataType precision)
 {
     std::vector<std::int64_t> treeIds, nodeIds, featureIds, trueIds, falseIds, missingTrue;
     std::vector<QByteArray> modes;
@@ -271,11 +315,16 @@ QByteArray treeEnsemble(GraphBuilder &g, const QByteArray &X, const std::vector<
             }
         }
     }
-    auto doubles = [](std::vector<double> v) {
+    // The thresholds, leaf values and base values in the precision of X: ONNX Runtime unpacks
+    // the *_as_tensor attributes as the input's type and refuses double ones for float input.
+    auto doubles = [precision](std::vector<double> v) {
         Tensor t;
-        t.type = DataType::Double;
+        t.type = precision;
         t.dims = {std::int64_t(v.size())};
-        t.doubles = std::move(v);
+        if (precision == DataType::Float)
+            t.floats.assign(v.begin(), v.end()); // rounded to nearest, as a float input is
+        else
+            t.doubles = std::move(v);
         return t;
     };
     std::vector<Attribute> attributes{
@@ -289,7 +338,7 @@ QByteArray treeEnsemble(GraphBuilder &g, const QByteArray &X, const std::vector<
         Attribute::makeInts("nodes_treeids", treeIds),
         Attribute::makeInts("nodes_truenodeids", trueIds),
         Attribute::makeTensor("nodes_values_as_tensor", doubles(thresholds)),
-        Attribute::makeString("post_transform", postTransform),
+        Attribute::makeString("post_transform", "NONE"),
         Attribute::makeInts("target_ids", targetId),
         Attribute::makeInts("target_nodeids", targetNode),
         Attribute::makeInts("target_treeids", targetTree),
@@ -300,19 +349,34 @@ QByteArray treeEnsemble(GraphBuilder &g, const QByteArray &X, const std::vector<
     return g.op("TreeEnsembleRegressor", {X}, std::move(attributes), "trees", "ai.onnx.ml");
 }
 
-EstimatorHead boosting(GraphBuilder &g, const QByteArray &X, const ml::BoostedTrees &m, int classes)
+EstimatorHead boosting(GraphBuilder &g,
+                       const QByteArray &X,
+                       const ml::BoostedTrees &m,
+                       int classes,
+                       DataType precision)
 {
     const std::vector<double> base = values(m.baseline());
+    if (m.loss() == ml::BoostingLoss::SquaredError)
+        return {Kind::Value,
+                treeEnsemble(g, X, m.trees(), 1, "SUM", base, precision),
+                DataType::Float,
+                1};
+    // The raw scores, then the link in double with standard operators: ONNX Runtime ignores a
+    // LOGISTIC post_transform on TreeEnsembleRegressor (found by tst_onnx), and Sigmoid/Softmax
+    // in double are closer to Flowbench's own than the float post-transforms.
+    const std::int64_t outputs = m.loss() == ml::BoostingLoss::BinaryLogLoss ? 1 : m.outputs();
+    const QByteArray raw = g.cast(treeEnsemble(g, X, m.trees(), outputs, "SUM", base, precision),
+                                  DataType::Double);
     switch (m.loss()) {
-    case ml::BoostingLoss::SquaredError:
-        return {Kind::Value, treeEnsemble(g, X, m.trees(), 1, "SUM", base, "NONE"), DataType::Float, 1};
-    case ml::BoostingLoss::BinaryLogLoss: {
-        const QByteArray p1 = g.cast(treeEnsemble(g, X, m.trees(), 1, "SUM", base, "LOGISTIC"), DataType::Double);
-        return {Kind::Probabilities, binaryProbabilities(g, p1), DataType::Double, 2};
-    }
+    case ml::BoostingLoss::BinaryLogLoss:
+        return {Kind::Probabilities,
+                binaryProbabilities(g, g.op("Sigmoid", {raw})),
+                DataType::Double,
+                2};
     case ml::BoostingLoss::MultinomialLogLoss:
-        return {Kind::Probabilities, treeEnsemble(g, X, m.trees(), m.outputs(), "SUM", base, "SOFTMAX"),
-                DataType::Float, classes};
+        return {Kind::Probabilities, softmax(g, raw), DataType::Double, classes};
+    default:
+        break;
     }
     throw ExportError(QStringLiteral("unknown boosting loss"));
 }
@@ -325,8 +389,18 @@ const T *as(const ml::Estimator &e)
 
 } // namespace
 
-EstimatorHead exportEstimator(GraphBuilder &g, const ml::Estimator &e, const QByteArray &X)
+EstimatorHead exportEstimator(GraphBuilder &g,
+                              const ml::Estimator &e,
+                              const QByteArray &X,
+                              DataType inputType)
 {
+    // Trees compare in the precision of the graph's inputs: a float input compared with a
+    // threshold rounded to float (ONNX Runtime's TreeEnsemble converts the double thresholds
+    // to the input's type) takes the branch its double value took in Flowbench, also when the
+    // value is exactly a threshold (thresholds are often data values, and float(4.9) > 4.9).
+    const auto treeInput = [&] {
+        return inputType == DataType::Float ? g.cast(X, DataType::Float) : X;
+    };
     if (auto m = as<ml::LogisticRegression>(e))
         return linearClassifier(g, X, m->coefficients(), m->intercepts(), m->classCount());
     if (auto m = as<ml::LinearSvc>(e))
@@ -342,25 +416,38 @@ EstimatorHead exportEstimator(GraphBuilder &g, const ml::Estimator &e, const QBy
     if (auto m = as<ml::GaussianNb>(e))
         return gaussianNb(g, X, *m);
     if (auto m = as<ml::KMeans>(e))
-        return {Kind::Clusters, squaredDistances(g, X, m->centers(), "centers"), DataType::Double, m->centers().rows()};
+        return {Kind::Clusters,
+                squaredDistances(g, X, m->centers(), "centers"),
+                DataType::Double,
+                m->centers().rows()};
     if (e.kind() == "knn_classifier")
         return knnClassifier(g, X, e);
     if (e.kind() == "knn_regressor")
         return knnRegressor(g, X, e);
     if (auto m = as<ml::DecisionTreeClassifier>(e))
-        return {Kind::Probabilities, treeEnsemble(g, X, {m->tree()}, m->classCount(), "AVERAGE", {}, "NONE"),
-                DataType::Float, m->classCount()};
+        return {Kind::Probabilities,
+                treeEnsemble(g, treeInput(), {m->tree()}, m->classCount(), "AVERAGE", {}, inputType),
+                DataType::Float,
+                m->classCount()};
     if (auto m = as<ml::DecisionTreeRegressor>(e))
-        return {Kind::Value, treeEnsemble(g, X, {m->tree()}, 1, "AVERAGE", {}, "NONE"), DataType::Float, 1};
+        return {Kind::Value,
+                treeEnsemble(g, treeInput(), {m->tree()}, 1, "AVERAGE", {}, inputType),
+                DataType::Float,
+                1};
     if (auto m = as<ml::RandomForestClassifier>(e))
-        return {Kind::Probabilities, treeEnsemble(g, X, m->trees(), m->classCount(), "AVERAGE", {}, "NONE"),
-                DataType::Float, m->classCount()};
+        return {Kind::Probabilities,
+                treeEnsemble(g, treeInput(), m->trees(), m->classCount(), "AVERAGE", {}, inputType),
+                DataType::Float,
+                m->classCount()};
     if (auto m = as<ml::RandomForestRegressor>(e))
-        return {Kind::Value, treeEnsemble(g, X, m->trees(), 1, "AVERAGE", {}, "NONE"), DataType::Float, 1};
+        return {Kind::Value,
+                treeEnsemble(g, treeInput(), m->trees(), 1, "AVERAGE", {}, inputType),
+                DataType::Float,
+                1};
     if (auto m = as<ml::GradientBoostingClassifier>(e))
-        return boosting(g, X, m->model(), m->classCount());
+        return boosting(g, treeInput(), m->model(), m->classCount(), inputType);
     if (auto m = as<ml::GradientBoostingRegressor>(e))
-        return boosting(g, X, m->model(), 0);
+        return boosting(g, treeInput(), m->model(), 0, inputType);
     throw ExportError(QStringLiteral("ONNX export does not support '%1' models")
                           .arg(QString::fromStdString(e.kind())));
 }

@@ -33,6 +33,10 @@ struct EstimatorHead
 };
 
 // Throws ExportError for an algorithm that ONNX cannot express (or a malformed model).
-EstimatorHead exportEstimator(GraphBuilder &g, const ml::Estimator &estimator, const QByteArray &X);
+// `inputType`: the type of the graph's numeric inputs (tree splits compare in it).
+EstimatorHead exportEstimator(GraphBuilder &g,
+                              const ml::Estimator &estimator,
+                              const QByteArray &X,
+                              DataType inputType);
 
 } // namespace fb::onnx

@@ -66,7 +66,7 @@ public:
         for (const TransformPtr &step : m_model.preprocessing)
             addStep(*step);
         const QByteArray X = matrix(m_model.features, QStringLiteral("the estimator's features"));
-        addOutputs(onnx::exportEstimator(m_g, *m_model.estimator, X));
+        addOutputs(onnx::exportEstimator(m_g, *m_model.estimator, X, m_io));
 
         onnx::Model out;
         out.opsets = {{QByteArray(), 17}, {QByteArray("ai.onnx.ml"), 3}};
@@ -90,9 +90,12 @@ private:
             QStringList names;
             for (const InputColumn &in : m_model.inputs)
                 names.append(in.name);
-            m_g.addInput("input", m_io, {GraphBuilder::kBatch, p},
+            m_g.addInput("input",
+                         m_io,
+                         {GraphBuilder::kBatch, p},
                          "columns in this order: " + names.join(QStringLiteral(", ")).toUtf8());
-            const QByteArray x = m_io == DataType::Double ? QByteArray("input") : m_g.cast("input", DataType::Double);
+            const QByteArray x = m_io == DataType::Double ? QByteArray("input")
+                                                          : m_g.cast("input", DataType::Double);
             for (std::int64_t i = 0; i < p; ++i)
                 m_columns.insert(m_model.inputs.at(i).name, ColumnRef{x, i, p});
             return;
@@ -100,15 +103,20 @@ private:
         for (const InputColumn &in : m_model.inputs) {
             const QByteArray name = in.name.toUtf8();
             if (m_g.isUsed(name))
-                throw ExportError(QStringLiteral("the input column '%1' has the name of an output or another "
-                                                 "input; rename it before training to export")
-                                      .arg(in.name));
+                throw ExportError(
+                    QStringLiteral("the input column '%1' has the name of an output or another "
+                                   "input; rename it before training to export")
+                        .arg(in.name));
             if (in.kind == ColumnKind::Categorical) {
-                m_g.addInput(name, DataType::String, {GraphBuilder::kBatch, 1}, "text; \"\" = missing");
+                m_g.addInput(name,
+                             DataType::String,
+                             {GraphBuilder::kBatch, 1},
+                             "text; \"\" = missing");
                 m_columns.insert(in.name, ColumnRef{name, 0, 1, true});
             } else {
                 m_g.addInput(name, m_io, {GraphBuilder::kBatch, 1});
-                const QByteArray x = m_io == DataType::Double ? name : m_g.cast(name, DataType::Double);
+                const QByteArray x = m_io == DataType::Double ? name
+                                                              : m_g.cast(name, DataType::Double);
                 m_columns.insert(in.name, ColumnRef{x, 0, 1});
             }
         }
@@ -118,7 +126,8 @@ private:
     {
         const auto it = m_columns.constFind(name);
         if (it == m_columns.constEnd())
-            throw ExportError(QStringLiteral("%1: no column '%2' at this point of the graph").arg(step, name));
+            throw ExportError(
+                QStringLiteral("%1: no column '%2' at this point of the graph").arg(step, name));
         return *it;
     }
 
@@ -132,8 +141,9 @@ private:
         while (i < names.size()) {
             const ColumnRef &first = column(names.at(i), step);
             if (first.text)
-                throw ExportError(QStringLiteral("%1: column '%2' is text; only numeric columns can go there")
-                                      .arg(step, names.at(i)));
+                throw ExportError(
+                    QStringLiteral("%1: column '%2' is text; only numeric columns can go there")
+                        .arg(step, names.at(i)));
             // A run of columns from the same tensor is taken in one Gather (or as the tensor).
             std::vector<std::int64_t> indices{first.index};
             qsizetype j = i + 1;
@@ -171,13 +181,16 @@ private:
             const QStringList cols = mm->outputColumns();
             const auto k = std::int64_t(cols.size());
             const QByteArray m = matrix(cols, kind);
-            QByteArray scaled = m_g.add(m_g.mul(m, m_g.constDoubles("minmax_scale", mm->scales(), {k})),
+            QByteArray scaled = m_g.add(m_g.mul(m,
+                                                m_g.constDoubles("minmax_scale", mm->scales(), {k})),
                                         m_g.constDoubles("minmax_offset", mm->offsets(), {k}));
             const QJsonObject json = mm->toJson(); // the range and clip flag are only here
             if (json.value(QStringLiteral("clip")).toBool()) {
                 const QJsonArray range = json.value(QStringLiteral("feature_range")).toArray();
-                scaled = m_g.op("Clip", {scaled, m_g.scalar("clip_min", range.at(0).toDouble()),
-                                         m_g.scalar("clip_max", range.at(1).toDouble())});
+                scaled = m_g.op("Clip",
+                                {scaled,
+                                 m_g.scalar("clip_min", range.at(0).toDouble()),
+                                 m_g.scalar("clip_max", range.at(1).toDouble())});
             }
             setBlock(cols, scaled);
         } else if (auto im = dynamic_cast<const ImputeTransform *>(&step)) {
@@ -199,7 +212,8 @@ private:
                 const auto k = std::int64_t(numeric.size());
                 const QByteArray m = matrix(numeric, kind);
                 const QByteArray missing = m_g.op("IsNaN", {m});
-                setBlock(numeric, m_g.op("Where", {missing, m_g.constDoubles("fill", fills, {k}), m}));
+                setBlock(numeric,
+                         m_g.op("Where", {missing, m_g.constDoubles("fill", fills, {k}), m}));
             }
         } else if (auto oh = dynamic_cast<const OneHotTransform *>(&step)) {
             for (const OneHotTransform::Encoded &e : oh->columns())
@@ -207,7 +221,8 @@ private:
         } else if (auto pc = dynamic_cast<const PcaTransform *>(&step)) {
             pca(*pc);
         } else {
-            throw ExportError(QStringLiteral("ONNX export does not support the preprocessing step '%1'").arg(kind));
+            throw ExportError(
+                QStringLiteral("ONNX export does not support the preprocessing step '%1'").arg(kind));
         }
     }
 
@@ -237,11 +252,13 @@ private:
                 keys.push_back(QByteArray());
                 values.push_back(e.categories.indexOf(c.fillText)); // -1 when unknown: all zeros
             }
-            const QByteArray index = m_g.op("LabelEncoder", {c.tensor},
+            const QByteArray index = m_g.op("LabelEncoder",
+                                            {c.tensor},
                                             {Attribute::makeStrings("keys_strings", keys),
                                              Attribute::makeInts("values_int64s", values),
                                              Attribute::makeInt("default_int64", -1)},
-                                            "category", "ai.onnx.ml");
+                                            "category",
+                                            "ai.onnx.ml");
             equal = m_g.op("Equal", {index, m_g.constInts("categories", kept, {width})});
         } else {
             // Numeric categories compare exactly, in the precision the value came in.
@@ -250,7 +267,9 @@ private:
                 std::vector<float> cats;
                 for (std::int64_t k : kept)
                     cats.push_back(float(e.categories.at(k).toDouble()));
-                equal = m_g.op("Equal", {m_g.cast(x, DataType::Float), m_g.constFloats("categories", cats, {width})});
+                equal = m_g.op("Equal",
+                               {m_g.cast(x, DataType::Float),
+                                m_g.constFloats("categories", cats, {width})});
             } else {
                 std::vector<double> cats;
                 for (std::int64_t k : kept)
@@ -271,20 +290,26 @@ private:
         const std::int64_t features = p.components().cols();
         const std::int64_t k = p.componentCount();
         const QByteArray m = matrix(inputs, QStringLiteral("pca"));
-        const QByteArray centred =
-            m_g.sub(m, m_g.constDoubles("pca_mean", std::vector<double>(p.mean().data(), p.mean().data() + features),
-                                        {features}));
+        const QByteArray centred = m_g.sub(m,
+                                           m_g.constDoubles("pca_mean",
+                                                            std::vector<double>(p.mean().data(),
+                                                                                p.mean().data()
+                                                                                    + features),
+                                                            {features}));
         // components() is k x p column-major, which is its transpose p x k row-major.
         const Eigen::MatrixXd &v = p.components();
         std::vector<double> vt(size_t(features * k));
         for (std::int64_t f = 0; f < features; ++f)
             for (std::int64_t c = 0; c < k; ++c)
                 vt[size_t(f * k + c)] = v(c, f);
-        QByteArray scores = m_g.matMul(centred, m_g.constDoubles("pca_components", vt, {features, k}));
+        QByteArray scores = m_g.matMul(centred,
+                                       m_g.constDoubles("pca_components", vt, {features, k}));
         if (p.params().whiten) { // as Pca::transform
             std::vector<double> scale(static_cast<size_t>(k));
             for (std::int64_t c = 0; c < k; ++c)
-                scale[size_t(c)] = p.explainedVariance()[c] > 0.0 ? 1.0 / std::sqrt(p.explainedVariance()[c]) : 1.0;
+                scale[size_t(c)] = p.explainedVariance()[c] > 0.0
+                                       ? 1.0 / std::sqrt(p.explainedVariance()[c])
+                                       : 1.0;
             scores = m_g.mul(scores, m_g.constDoubles("pca_whiten", scale, {k}));
         }
         for (const QString &name : inputs)
@@ -295,11 +320,14 @@ private:
     void addOutputs(const onnx::EstimatorHead &head)
     {
         auto toIo = [this](const QByteArray &t, DataType type, const QByteArray &name) {
-            return type == m_io ? m_g.op("Identity", {t}, {}, {}, {}, name) : m_g.cast(t, m_io, name);
+            return type == m_io ? m_g.op("Identity", {t}, {}, {}, {}, name)
+                                : m_g.cast(t, m_io, name);
         };
         switch (head.kind) {
         case onnx::EstimatorHead::Kind::Probabilities: {
-            const QByteArray p = head.type == DataType::Double ? head.tensor : m_g.cast(head.tensor, DataType::Double);
+            const QByteArray p = head.type == DataType::Double
+                                     ? head.tensor
+                                     : m_g.cast(head.tensor, DataType::Double);
             const QByteArray index = m_g.argMax(p); // Model::predict: the most probable class
             bool integers = !m_model.classes.isEmpty();
             std::vector<std::int64_t> ints;
@@ -312,11 +340,16 @@ private:
             }
             const auto k = std::int64_t(m_model.classes.size());
             if (k != head.width)
-                throw ExportError(QStringLiteral("the model has %1 class labels but its estimator %2 classes")
-                                      .arg(k).arg(head.width));
-            const QByteArray labels = integers ? m_g.constInts("classes", ints, {k}) : m_g.constStrings("classes", texts, {k});
+                throw ExportError(
+                    QStringLiteral("the model has %1 class labels but its estimator %2 classes")
+                        .arg(k)
+                        .arg(head.width));
+            const QByteArray labels = integers ? m_g.constInts("classes", ints, {k})
+                                               : m_g.constStrings("classes", texts, {k});
             m_g.op("Gather", {labels, index}, {Attribute::makeInt("axis", 0)}, {}, {}, "label");
-            m_g.addOutput("label", integers ? DataType::Int64 : DataType::String, {GraphBuilder::kBatch});
+            m_g.addOutput("label",
+                          integers ? DataType::Int64 : DataType::String,
+                          {GraphBuilder::kBatch});
             toIo(head.tensor, head.type, "probabilities");
             m_g.addOutput("probabilities", m_io, {GraphBuilder::kBatch, k});
             break;
@@ -339,8 +372,11 @@ private:
     {
         QJsonArray inputs;
         for (const InputColumn &in : m_model.inputs)
-            inputs.append(QJsonObject{{QStringLiteral("name"), in.name}, {QStringLiteral("type"), columnKindName(in.kind)}});
-        auto json = [](const QJsonArray &a) { return QJsonDocument(a).toJson(QJsonDocument::Compact); };
+            inputs.append(QJsonObject{{QStringLiteral("name"), in.name},
+                                      {QStringLiteral("type"), columnKindName(in.kind)}});
+        auto json = [](const QJsonArray &a) {
+            return QJsonDocument(a).toJson(QJsonDocument::Compact);
+        };
         return {
             {"flowbench.algorithm", m_model.algorithm.toUtf8()},
             {"flowbench.task", taskKindName(m_model.task()).toUtf8()},
@@ -375,7 +411,10 @@ QByteArray onnxModelBytes(const Model &model, const OnnxExportOptions &options, 
     return {};
 }
 
-bool exportOnnx(const Model &model, const QString &path, const OnnxExportOptions &options, QString *error)
+bool exportOnnx(const Model &model,
+                const QString &path,
+                const OnnxExportOptions &options,
+                QString *error)
 {
     const QByteArray bytes = onnxModelBytes(model, options, error);
     return !bytes.isEmpty() && writeFileAtomically(path, bytes, error);

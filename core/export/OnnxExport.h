@@ -26,7 +26,10 @@ struct OnnxExportOptions
 // steps that export. Written atomically; false and *error (naming the step or algorithm that
 // cannot be expressed) otherwise.
 bool exportOnnx(const Model &model, const QString &path, QString *error);
-bool exportOnnx(const Model &model, const QString &path, const OnnxExportOptions &options, QString *error);
+bool exportOnnx(const Model &model,
+                const QString &path,
+                const OnnxExportOptions &options,
+                QString *error);
 
 // The serialised ModelProto; empty and *error when the model cannot be exported.
 QByteArray onnxModelBytes(const Model &model, const OnnxExportOptions &options, QString *error);

@@ -12,19 +12,27 @@ QByteArray GraphBuilder::unique(const QByteArray &hint)
     return name;
 }
 
-void GraphBuilder::addInput(const QByteArray &name, DataType type, std::vector<std::int64_t> shape, QByteArray doc)
+void GraphBuilder::addInput(const QByteArray &name,
+                            DataType type,
+                            std::vector<std::int64_t> shape,
+                            QByteArray doc)
 {
     m_used.insert(name);
     m_graph.inputs.push_back(ValueInfo{name, type, std::move(shape), std::move(doc)});
 }
 
-void GraphBuilder::addOutput(const QByteArray &name, DataType type, std::vector<std::int64_t> shape, QByteArray doc)
+void GraphBuilder::addOutput(const QByteArray &name,
+                             DataType type,
+                             std::vector<std::int64_t> shape,
+                             QByteArray doc)
 {
     m_used.insert(name);
     m_graph.outputs.push_back(ValueInfo{name, type, std::move(shape), std::move(doc)});
 }
 
-QByteArray GraphBuilder::constDoubles(const QByteArray &hint, std::vector<double> values, std::vector<std::int64_t> dims)
+QByteArray GraphBuilder::constDoubles(const QByteArray &hint,
+                                      std::vector<double> values,
+                                      std::vector<std::int64_t> dims)
 {
     Tensor t;
     t.name = unique(hint);
@@ -35,7 +43,9 @@ QByteArray GraphBuilder::constDoubles(const QByteArray &hint, std::vector<double
     return m_graph.initializers.back().name;
 }
 
-QByteArray GraphBuilder::constFloats(const QByteArray &hint, std::vector<float> values, std::vector<std::int64_t> dims)
+QByteArray GraphBuilder::constFloats(const QByteArray &hint,
+                                     std::vector<float> values,
+                                     std::vector<std::int64_t> dims)
 {
     Tensor t;
     t.name = unique(hint);
@@ -46,7 +56,9 @@ QByteArray GraphBuilder::constFloats(const QByteArray &hint, std::vector<float> 
     return m_graph.initializers.back().name;
 }
 
-QByteArray GraphBuilder::constInts(const QByteArray &hint, std::vector<std::int64_t> values, std::vector<std::int64_t> dims)
+QByteArray GraphBuilder::constInts(const QByteArray &hint,
+                                   std::vector<std::int64_t> values,
+                                   std::vector<std::int64_t> dims)
 {
     Tensor t;
     t.name = unique(hint);
@@ -57,7 +69,9 @@ QByteArray GraphBuilder::constInts(const QByteArray &hint, std::vector<std::int6
     return m_graph.initializers.back().name;
 }
 
-QByteArray GraphBuilder::constStrings(const QByteArray &hint, std::vector<QByteArray> values, std::vector<std::int64_t> dims)
+QByteArray GraphBuilder::constStrings(const QByteArray &hint,
+                                      std::vector<QByteArray> values,
+                                      std::vector<std::int64_t> dims)
 {
     Tensor t;
     t.name = unique(hint);
@@ -73,8 +87,11 @@ QByteArray GraphBuilder::scalar(const QByteArray &hint, double value)
     return constDoubles(hint, {value}, {});
 }
 
-QByteArray GraphBuilder::op(const QByteArray &opType, std::vector<QByteArray> inputs,
-                            std::vector<Attribute> attributes, const QByteArray &hint, const QByteArray &domain,
+QByteArray GraphBuilder::op(const QByteArray &opType,
+                            std::vector<QByteArray> inputs,
+                            std::vector<Attribute> attributes,
+                            const QByteArray &hint,
+                            const QByteArray &domain,
                             const QByteArray &output)
 {
     Node n;
@@ -82,7 +99,8 @@ QByteArray GraphBuilder::op(const QByteArray &opType, std::vector<QByteArray> in
     n.domain = domain;
     n.inputs = std::move(inputs);
     n.attributes = std::move(attributes);
-    const QByteArray out = output.isEmpty() ? unique(hint.isEmpty() ? opType.toLower() : hint) : output;
+    const QByteArray out = output.isEmpty() ? unique(hint.isEmpty() ? opType.toLower() : hint)
+                                            : output;
     m_used.insert(out);
     n.outputs.push_back(out);
     n.name = unique("node_" + out);
@@ -110,17 +128,27 @@ QByteArray GraphBuilder::columns(const QByteArray &x, const std::vector<std::int
 
 QByteArray GraphBuilder::argMax(const QByteArray &x, const QByteArray &output)
 {
-    // First maximum on ties (select_last_index = 0), as Eigen's maxCoeff and numpy's argmax.
-    return op("ArgMax", {x},
-              {Attribute::makeInt("axis", 1), Attribute::makeInt("keepdims", 0), Attribute::makeInt("select_last_index", 0)},
-              "argmax", {}, output);
+    return argExtreme("ArgMax", x, output);
 }
 
 QByteArray GraphBuilder::argMin(const QByteArray &x, const QByteArray &output)
 {
-    return op("ArgMin", {x},
-              {Attribute::makeInt("axis", 1), Attribute::makeInt("keepdims", 0), Attribute::makeInt("select_last_index", 0)},
-              "argmin", {}, output);
+    return argExtreme("ArgMin", x, output);
+}
+
+QByteArray GraphBuilder::argExtreme(const QByteArray &opType,
+                                    const QByteArray &x,
+                                    const QByteArray &output)
+{
+    // The first extreme on ties (select_last_index = 0), as Eigen's maxCoeff and numpy's argmax.
+    return op(opType,
+              {x},
+              {Attribute::makeInt("axis", 1),
+               Attribute::makeInt("keepdims", 0),
+               Attribute::makeInt("select_last_index", 0)},
+              opType.toLower(),
+              {},
+              output);
 }
 
 QByteArray GraphBuilder::reduceSumLast(const QByteArray &x)

@@ -23,18 +23,36 @@ public:
     bool isUsed(const QByteArray &name) const { return m_used.contains(name); }
     QByteArray unique(const QByteArray &hint);
 
-    void addInput(const QByteArray &name, DataType type, std::vector<std::int64_t> shape, QByteArray doc = {});
-    void addOutput(const QByteArray &name, DataType type, std::vector<std::int64_t> shape, QByteArray doc = {});
+    void addInput(const QByteArray &name,
+                  DataType type,
+                  std::vector<std::int64_t> shape,
+                  QByteArray doc = {});
+    void addOutput(const QByteArray &name,
+                   DataType type,
+                   std::vector<std::int64_t> shape,
+                   QByteArray doc = {});
 
-    QByteArray constDoubles(const QByteArray &hint, std::vector<double> values, std::vector<std::int64_t> dims);
-    QByteArray constFloats(const QByteArray &hint, std::vector<float> values, std::vector<std::int64_t> dims);
-    QByteArray constInts(const QByteArray &hint, std::vector<std::int64_t> values, std::vector<std::int64_t> dims);
-    QByteArray constStrings(const QByteArray &hint, std::vector<QByteArray> values, std::vector<std::int64_t> dims);
+    QByteArray constDoubles(const QByteArray &hint,
+                            std::vector<double> values,
+                            std::vector<std::int64_t> dims);
+    QByteArray constFloats(const QByteArray &hint,
+                           std::vector<float> values,
+                           std::vector<std::int64_t> dims);
+    QByteArray constInts(const QByteArray &hint,
+                         std::vector<std::int64_t> values,
+                         std::vector<std::int64_t> dims);
+    QByteArray constStrings(const QByteArray &hint,
+                            std::vector<QByteArray> values,
+                            std::vector<std::int64_t> dims);
     QByteArray scalar(const QByteArray &hint, double value); // double, shape []
 
     // One node with one output, named after `hint` (or exactly `output` when given).
-    QByteArray op(const QByteArray &opType, std::vector<QByteArray> inputs, std::vector<Attribute> attributes = {},
-                  const QByteArray &hint = {}, const QByteArray &domain = {}, const QByteArray &output = {});
+    QByteArray op(const QByteArray &opType,
+                  std::vector<QByteArray> inputs,
+                  std::vector<Attribute> attributes = {},
+                  const QByteArray &hint = {},
+                  const QByteArray &domain = {},
+                  const QByteArray &output = {});
 
     // Common operators (ai.onnx opset 17).
     QByteArray cast(const QByteArray &x, DataType to, const QByteArray &output = {});
@@ -54,6 +72,8 @@ public:
     Graph &graph() { return m_graph; }
 
 private:
+    QByteArray argExtreme(const QByteArray &opType, const QByteArray &x, const QByteArray &output);
+
     Graph m_graph;
     QSet<QByteArray> m_used;
 };

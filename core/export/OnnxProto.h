@@ -85,7 +85,7 @@ struct Graph
 
 struct Model
 {
-    std::int64_t irVersion = 8; // ONNX 1.12: opset 17, ai.onnx.ml 3
+    std::int64_t irVersion = 8;                              // ONNX 1.12: opset 17, ai.onnx.ml 3
     std::vector<std::pair<QByteArray, std::int64_t>> opsets; // domain ("" = ai.onnx), version
     QByteArray producerName;
     QByteArray producerVersion;

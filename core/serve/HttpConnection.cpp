@@ -32,29 +32,45 @@ qint64 nowMs()
 const char *reason(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Content Too Large";
-    case 415: return "Unsupported Media Type";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Error";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 413:
+        return "Content Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Error";
     }
 }
 
 QByteArray errorCodeFor(int status)
 {
     switch (status) {
-    case 408: return "DEADLINE_EXCEEDED";
+    case 408:
+        return "DEADLINE_EXCEEDED";
     case 413:
-    case 431: return "RESOURCE_EXHAUSTED";
-    case 501: return "NOT_IMPLEMENTED";
-    default: return "BAD_REQUEST";
+    case 431:
+        return "RESOURCE_EXHAUSTED";
+    case 501:
+        return "NOT_IMPLEMENTED";
+    default:
+        return "BAD_REQUEST";
     }
 }
 
@@ -67,7 +83,9 @@ void appendInt(QByteArray &out, qint64 value)
 
 } // namespace
 
-HttpConnection::HttpConnection(qintptr descriptor, const ScoringHandler &handler, const ServeOptions &options,
+HttpConnection::HttpConnection(qintptr descriptor,
+                               const ScoringHandler &handler,
+                               const ServeOptions &options,
                                QObject *parent)
     : QObject(parent)
     , m_handler(handler)
@@ -79,7 +97,8 @@ HttpConnection::HttpConnection(qintptr descriptor, const ScoringHandler &handler
     if (!m_socket->setSocketDescriptor(descriptor)) {
         ::close(int(descriptor));
         m_finished = true;
-        QMetaObject::invokeMethod(this, [this] { Q_EMIT finished(this); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this] { Q_EMIT finished(this); }, Qt::QueuedConnection);
         return;
     }
     // Small responses on a keep-alive connection: without TCP_NODELAY, Nagle's algorithm and
@@ -152,7 +171,9 @@ void HttpConnection::process()
         if (m_socket->bytesToWrite() + m_out.size() >= kMaxPendingOutput)
             break;
         HttpRequest request;
-        const HttpParser::Result r = m_parser.parse(m_in.constData() + m_start, m_in.size() - m_start, request);
+        const HttpParser::Result r = m_parser.parse(m_in.constData() + m_start,
+                                                    m_in.size() - m_start,
+                                                    request);
         if (r == HttpParser::Result::NeedMore) {
             if (m_parser.expectsContinue() && !m_continueSent) {
                 m_out += "HTTP/1.1 100 Continue\r\n\r\n";
@@ -161,8 +182,11 @@ void HttpConnection::process()
             break;
         }
         if (r == HttpParser::Result::Error) {
-            failAndClose(m_parser.errorStatus(), errorCodeFor(m_parser.errorStatus()),
-                         QString::fromUtf8(m_parser.errorMessage()));
+            QString message = QString::fromUtf8(m_parser.errorMessage());
+            if (m_parser.errorStatus() == 413) // name the limit and how to raise it
+                message += QStringLiteral(" of %1 MiB (serve --max-body-mb)")
+                               .arg(double(m_options.maxBodyBytes) / 1048576.0);
+            failAndClose(m_parser.errorStatus(), errorCodeFor(m_parser.errorStatus()), message);
             return;
         }
         HttpResponse response;
@@ -185,7 +209,10 @@ void HttpConnection::process()
     flushOutput();
 }
 
-void HttpConnection::appendResponse(const HttpResponse &response, bool keepAlive, int minorVersion, bool head)
+void HttpConnection::appendResponse(const HttpResponse &response,
+                                    bool keepAlive,
+                                    int minorVersion,
+                                    bool head)
 {
     m_out += "HTTP/1.1 ";
     appendInt(m_out, response.status);
@@ -245,11 +272,14 @@ void HttpConnection::checkTimeouts(qint64 now)
         return;
     }
     if (m_requestStartMs >= 0 && now - m_requestStartMs > m_options.requestTimeoutMs) {
-        failAndClose(408, errorCodeFor(408),
-                     QStringLiteral("the request was not complete after %1 ms").arg(m_options.requestTimeoutMs));
+        failAndClose(408,
+                     errorCodeFor(408),
+                     QStringLiteral("the request was not complete after %1 ms")
+                         .arg(m_options.requestTimeoutMs));
         return;
     }
-    if (m_requestStartMs < 0 && m_socket->bytesToWrite() == 0 && now - m_lastActivityMs > m_options.idleTimeoutMs)
+    if (m_requestStartMs < 0 && m_socket->bytesToWrite() == 0
+        && now - m_lastActivityMs > m_options.idleTimeoutMs)
         close();
 }
 

@@ -22,7 +22,9 @@ class HttpConnection final : public QObject
     Q_OBJECT
 
 public:
-    HttpConnection(qintptr descriptor, const ScoringHandler &handler, const ServeOptions &options,
+    HttpConnection(qintptr descriptor,
+                   const ScoringHandler &handler,
+                   const ServeOptions &options,
                    QObject *parent = nullptr);
     ~HttpConnection() override;
 

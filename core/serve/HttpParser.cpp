@@ -114,7 +114,8 @@ HttpParser::Result HttpParser::parse(const char *data, qsizetype size, HttpReque
         for (; i < size; ++i) {
             if (data[i] != '\n')
                 continue;
-            if ((i >= 1 && data[i - 1] == '\n') || (i >= 2 && data[i - 1] == '\r' && data[i - 2] == '\n')) {
+            if ((i >= 1 && data[i - 1] == '\n')
+                || (i >= 2 && data[i - 1] == '\r' && data[i - 2] == '\n')) {
                 m_headerEnd = i + 1;
                 break;
             }

@@ -65,8 +65,8 @@ private:
     qsizetype m_maxHeader;
     qint64 m_maxBody;
 
-    qsizetype m_skip = 0;      // empty lines before the request line
-    qsizetype m_scanned = 0;   // bytes searched for the end of the headers
+    qsizetype m_skip = 0;       // empty lines before the request line
+    qsizetype m_scanned = 0;    // bytes searched for the end of the headers
     qsizetype m_headerEnd = -1; // offset of the body
     qsizetype m_end = -1;       // offset after the request, when complete
     Span m_method, m_path, m_query, m_contentType;
@@ -77,7 +77,7 @@ private:
     qint64 m_length = 0;
     qsizetype m_chunkPos = 0; // next chunk-size line
     bool m_inTrailers = false;
-    QByteArray m_chunked;     // decoded chunked body
+    QByteArray m_chunked; // decoded chunked body
     int m_errorStatus = 0;
     QByteArray m_errorMessage;
 };

@@ -8,7 +8,9 @@
 
 namespace fb {
 
-HttpWorker::HttpWorker(const ScoringHandler &handler, const ServeOptions &options, std::atomic<int> &openConnections)
+HttpWorker::HttpWorker(const ScoringHandler &handler,
+                       const ServeOptions &options,
+                       std::atomic<int> &openConnections)
     : m_handler(handler)
     , m_options(options)
     , m_open(openConnections)
@@ -26,7 +28,8 @@ void HttpWorker::adopt(qintptr descriptor)
         m_timer = new QTimer(this);
         // Timeouts are checked at this granularity; a quarter of the shortest one keeps the
         // error small without waking the thread often.
-        m_timer->setInterval(std::clamp(std::min(m_options.requestTimeoutMs, m_options.idleTimeoutMs) / 4, 20, 250));
+        m_timer->setInterval(
+            std::clamp(std::min(m_options.requestTimeoutMs, m_options.idleTimeoutMs) / 4, 20, 250));
         connect(m_timer, &QTimer::timeout, this, &HttpWorker::sweep);
         m_timer->start();
     }

@@ -22,7 +22,9 @@ class HttpWorker final : public QObject
     Q_OBJECT
 
 public:
-    HttpWorker(const ScoringHandler &handler, const ServeOptions &options, std::atomic<int> &openConnections);
+    HttpWorker(const ScoringHandler &handler,
+               const ServeOptions &options,
+               std::atomic<int> &openConnections);
     ~HttpWorker() override;
 
     // On the worker's thread (queued): serve the accepted socket `descriptor`.

@@ -55,7 +55,9 @@ public:
         int numeric = 0;
         int categorical = 0;
         for (int i = 0; i < model.inputCount(); ++i)
-            m_slot[size_t(i)] = model.model().inputs.at(i).kind == ColumnKind::Numeric ? numeric++ : categorical++;
+            m_slot[size_t(i)] = model.model().inputs.at(i).kind == ColumnKind::Numeric
+                                    ? numeric++
+                                    : categorical++;
         m_numericCount = numeric;
         m_categorical.resize(size_t(categorical));
         m_levelIndex.resize(size_t(categorical));
@@ -162,8 +164,10 @@ public:
             columns.append(Column{in.name, in.kind, ColumnRole::Feature, m_slot[size_t(i)]});
         }
         out.table = std::make_shared<const Table>(
-            std::move(columns), std::make_shared<const Eigen::MatrixXd>(std::move(m_numeric)),
-            std::make_shared<const std::vector<CategoricalColumn>>(std::move(m_categorical)), m_rows);
+            std::move(columns),
+            std::make_shared<const Eigen::MatrixXd>(std::move(m_numeric)),
+            std::make_shared<const std::vector<CategoricalColumn>>(std::move(m_categorical)),
+            m_rows);
     }
 
 private:
@@ -185,8 +189,11 @@ QStringList inputNames(const ScoringModel &model)
 }
 
 // [[row values...], ...] in the order of `columns` (input indices).
-bool fillRows(ColumnBuilder &b, const QJsonArray &data, const std::vector<int> &columns,
-              const QString &where, RequestError &error)
+bool fillRows(ColumnBuilder &b,
+              const QJsonArray &data,
+              const std::vector<int> &columns,
+              const QString &where,
+              RequestError &error)
 {
     b.setRows(data.size());
     for (qsizetype r = 0; r < data.size(); ++r) {
@@ -199,13 +206,20 @@ bool fillRows(ColumnBuilder &b, const QJsonArray &data, const std::vector<int> &
                 continue;
             }
             error = badRequest(QStringLiteral("%1: row %2 must be an array of %3 values, got %4")
-                                   .arg(where).arg(r + 1).arg(columns.size()).arg(jsonTypeName(rowValue)));
+                                   .arg(where)
+                                   .arg(r + 1)
+                                   .arg(columns.size())
+                                   .arg(jsonTypeName(rowValue)));
             return false;
         }
         const QJsonArray row = rowValue.toArray();
         if (size_t(row.size()) != columns.size()) {
-            error = badRequest(QStringLiteral("%1: row %2 has %3 values, expected %4 (one per column)")
-                                   .arg(where).arg(r + 1).arg(row.size()).arg(columns.size()));
+            error = badRequest(
+                QStringLiteral("%1: row %2 has %3 values, expected %4 (one per column)")
+                    .arg(where)
+                    .arg(r + 1)
+                    .arg(row.size())
+                    .arg(columns.size()));
             return false;
         }
         for (qsizetype j = 0; j < row.size(); ++j)
@@ -217,14 +231,20 @@ bool fillRows(ColumnBuilder &b, const QJsonArray &data, const std::vector<int> &
 
 // [{column: value, ...}, ...]: the columns are every key seen; a key absent from a record is
 // a missing value there.
-bool fillRecords(ColumnBuilder &b, const QJsonArray &records, const QString &where, RequestError &error)
+bool fillRecords(ColumnBuilder &b,
+                 const QJsonArray &records,
+                 const QString &where,
+                 RequestError &error)
 {
     QStringList names;
     QSet<QString> seen;
     for (qsizetype r = 0; r < records.size(); ++r) {
         if (!records.at(r).isObject()) {
-            error = badRequest(QStringLiteral("%1: record %2 must be an object {column: value}, got %3")
-                                   .arg(where).arg(r + 1).arg(jsonTypeName(records.at(r))));
+            error = badRequest(
+                QStringLiteral("%1: record %2 must be an object {column: value}, got %3")
+                    .arg(where)
+                    .arg(r + 1)
+                    .arg(jsonTypeName(records.at(r))));
             return false;
         }
         const QJsonObject record = records.at(r).toObject();
@@ -249,17 +269,23 @@ bool fillRecords(ColumnBuilder &b, const QJsonArray &records, const QString &whe
     return true;
 }
 
-bool fillSplit(ColumnBuilder &b, const ScoringModel &model, const QJsonValue &value, RequestError &error)
+bool fillSplit(ColumnBuilder &b,
+               const ScoringModel &model,
+               const QJsonValue &value,
+               RequestError &error)
 {
     if (!value.isObject()) {
-        error = badRequest(QStringLiteral("dataframe_split must be an object {\"columns\": [...], \"data\": [[...]]}"));
+        error = badRequest(QStringLiteral(
+            "dataframe_split must be an object {\"columns\": [...], \"data\": [[...]]}"));
         return false;
     }
     const QJsonObject split = value.toObject();
     for (auto it = split.begin(); it != split.end(); ++it)
         if (it.key() != u"columns" && it.key() != u"data" && it.key() != u"index") {
-            error = badRequest(QStringLiteral("dataframe_split: unexpected field '%1' (expected columns, data, index)")
-                                   .arg(it.key()));
+            error = badRequest(
+                QStringLiteral(
+                    "dataframe_split: unexpected field '%1' (expected columns, data, index)")
+                    .arg(it.key()));
             return false;
         }
     const QJsonValue data = split.value(QStringLiteral("data"));
@@ -271,12 +297,15 @@ bool fillSplit(ColumnBuilder &b, const ScoringModel &model, const QJsonValue &va
     if (split.contains(QStringLiteral("columns"))) {
         const QJsonValue cols = split.value(QStringLiteral("columns"));
         if (!cols.isArray()) {
-            error = badRequest(QStringLiteral("dataframe_split.columns must be an array of column names"));
+            error = badRequest(
+                QStringLiteral("dataframe_split.columns must be an array of column names"));
             return false;
         }
         for (const QJsonValue &c : cols.toArray()) {
             if (!c.isString()) {
-                error = badRequest(QStringLiteral("dataframe_split.columns must hold strings, got %1").arg(jsonTypeName(c)));
+                error = badRequest(
+                    QStringLiteral("dataframe_split.columns must hold strings, got %1")
+                        .arg(jsonTypeName(c)));
                 return false;
             }
             names.append(c.toString());
@@ -287,7 +316,8 @@ bool fillSplit(ColumnBuilder &b, const ScoringModel &model, const QJsonValue &va
     if (split.contains(QStringLiteral("index"))) {
         const QJsonValue index = split.value(QStringLiteral("index"));
         if (!index.isArray() || index.toArray().size() != data.toArray().size()) {
-            error = badRequest(QStringLiteral("dataframe_split.index must be an array with one entry per row of data"));
+            error = badRequest(QStringLiteral(
+                "dataframe_split.index must be an array with one entry per row of data"));
             return false;
         }
     }
@@ -297,8 +327,11 @@ bool fillSplit(ColumnBuilder &b, const ScoringModel &model, const QJsonValue &va
 }
 
 // "instances" / "inputs": records, rows in input order, or (inputs only) {column: [values]}.
-bool fillTensorInput(ColumnBuilder &b, const ScoringModel &model, const QString &key,
-                     const QJsonValue &value, RequestError &error)
+bool fillTensorInput(ColumnBuilder &b,
+                     const ScoringModel &model,
+                     const QString &key,
+                     const QJsonValue &value,
+                     RequestError &error)
 {
     if (value.isObject() && key == u"inputs") {
         const QJsonObject columnsObject = value.toObject();
@@ -311,9 +344,12 @@ bool fillTensorInput(ColumnBuilder &b, const ScoringModel &model, const QString 
             const QJsonValue v = columnsObject.value(name);
             const qsizetype n = v.isArray() ? v.toArray().size() : 1;
             if (rows >= 0 && n != rows) {
-                error = badRequest(QStringLiteral("inputs: column '%1' has %2 values, another has %3; "
-                                                  "every column needs one value per row")
-                                       .arg(name).arg(n).arg(rows));
+                error = badRequest(
+                    QStringLiteral("inputs: column '%1' has %2 values, another has %3; "
+                                   "every column needs one value per row")
+                        .arg(name)
+                        .arg(n)
+                        .arg(rows));
                 return false;
             }
             rows = n;
@@ -335,14 +371,18 @@ bool fillTensorInput(ColumnBuilder &b, const ScoringModel &model, const QString 
     }
     if (!value.isArray()) {
         error = badRequest(QStringLiteral("%1 must be an array of records or rows%2")
-                               .arg(key, key == u"inputs" ? QStringLiteral(", or an object {column: [values]}") : QString()));
+                               .arg(key,
+                                    key == u"inputs"
+                                        ? QStringLiteral(", or an object {column: [values]}")
+                                        : QString()));
         return false;
     }
     const QJsonArray list = value.toArray();
     if (!list.isEmpty() && list.at(0).isObject())
         return fillRecords(b, list, key, error);
     std::vector<int> columns;
-    return b.mapColumns(inputNames(model), columns, error) && fillRows(b, list, columns, key, error);
+    return b.mapColumns(inputNames(model), columns, error)
+           && fillRows(b, list, columns, key, error);
 }
 
 } // namespace
@@ -362,21 +402,25 @@ bool RequestDecoder::decodeJson(const QByteArray &body, ScoringInput &out, Reque
         return false;
     }
     if (!doc.isObject()) {
-        error = badRequest(QStringLiteral("the body must be a JSON object with one of dataframe_split, "
-                                          "dataframe_records, instances, inputs"));
+        error = badRequest(
+            QStringLiteral("the body must be a JSON object with one of dataframe_split, "
+                           "dataframe_records, instances, inputs"));
         return false;
     }
     const QJsonObject root = doc.object();
-    static const QStringList formats{QStringLiteral("dataframe_split"), QStringLiteral("dataframe_records"),
-                                     QStringLiteral("instances"), QStringLiteral("inputs")};
+    static const QStringList formats{QStringLiteral("dataframe_split"),
+                                     QStringLiteral("dataframe_records"),
+                                     QStringLiteral("instances"),
+                                     QStringLiteral("inputs")};
     QString format;
     QStringList others;
     for (auto it = root.begin(); it != root.end(); ++it) {
         if (formats.contains(it.key())) {
             if (!format.isEmpty()) {
-                error = badRequest(QStringLiteral("the body has both '%1' and '%2'; send exactly one of "
-                                                  "dataframe_split, dataframe_records, instances, inputs")
-                                       .arg(format, it.key()));
+                error = badRequest(
+                    QStringLiteral("the body has both '%1' and '%2'; send exactly one of "
+                                   "dataframe_split, dataframe_records, instances, inputs")
+                        .arg(format, it.key()));
                 return false;
             }
             format = it.key();
@@ -385,10 +429,11 @@ bool RequestDecoder::decodeJson(const QByteArray &body, ScoringInput &out, Reque
         }
     }
     if (format.isEmpty() || !others.isEmpty()) {
-        error = badRequest(QStringLiteral("the body must be a JSON object with exactly one of dataframe_split, "
-                                          "dataframe_records, instances, inputs (and optionally params); got "
-                                          "field(s): %1")
-                               .arg(root.keys().join(QStringLiteral(", "))));
+        error = badRequest(
+            QStringLiteral("the body must be a JSON object with exactly one of dataframe_split, "
+                           "dataframe_records, instances, inputs (and optionally params); got "
+                           "field(s): %1")
+                .arg(root.keys().join(QStringLiteral(", "))));
         return false;
     }
     if (root.contains(QStringLiteral("params"))) {
@@ -416,7 +461,8 @@ bool RequestDecoder::decodeJson(const QByteArray &body, ScoringInput &out, Reque
         ok = fillSplit(b, m_model, value, error);
     } else if (format == u"dataframe_records") {
         if (!value.isArray()) {
-            error = badRequest(QStringLiteral("dataframe_records must be an array of {column: value} objects"));
+            error = badRequest(
+                QStringLiteral("dataframe_records must be an array of {column: value} objects"));
             return false;
         }
         ok = fillRecords(b, value.toArray(), format, error);

@@ -5,7 +5,6 @@
 #include <QByteArray>
 #include <QString>
 
-
 namespace fb {
 
 // A scoring request's rows, ready for the model.

@@ -153,6 +153,10 @@ void RowScorer::score(const double *raw, Result &out) const
                                              "needs a value there (add an Impute step before "
                                              "training to handle missing values)")
                                   .arg(m_model->features.at(qsizetype(j))));
+        if (std::isinf(v))
+            throw SchemaError(QStringLiteral("column '%1' has an infinite value (row 1); the "
+                                             "model needs a finite number there")
+                                  .arg(m_model->features.at(qsizetype(j))));
         features[Eigen::Index(j)] = v;
     }
     if (m_model->task() == ml::TaskKind::Classification) {

@@ -23,7 +23,7 @@ class RowScorer
 public:
     struct Result
     {
-        double value = 0.0;     // regression value, class index or cluster index
+        double value = 0.0;       // regression value, class index or cluster index
         Eigen::RowVectorXd proba; // classification: 1 x K
     };
 
@@ -40,12 +40,12 @@ private:
     struct Op
     {
         OpKind kind = OpKind::Affine;
-        std::vector<int> slots;     // slots read (and written, except Pca)
-        std::vector<double> a, b;   // Affine: (x - a) / b; Scale: x * a + b; Fill: a
-        double lo = 0.0, hi = 0.0;  // Clip
+        std::vector<int> slots;                // slots read (and written, except Pca)
+        std::vector<double> a, b;              // Affine: (x - a) / b; Scale: x * a + b; Fill: a
+        double lo = 0.0, hi = 0.0;             // Clip
         std::shared_ptr<const Transform> step; // Pca: the step (kept alive for `pca`)
         const ml::Pca *pca = nullptr;
-        std::vector<int> outSlots;  // Pca: component slots
+        std::vector<int> outSlots; // Pca: component slots
     };
 
     explicit RowScorer(ModelPtr model);

@@ -49,7 +49,10 @@ ScoringHandler::ScoringHandler(ModelPtr model)
     , m_metadata(QJsonDocument(m_model.metadata()).toJson(QJsonDocument::Compact))
 {}
 
-void ScoringHandler::error(HttpResponse &response, int status, const QByteArray &code, const QString &message)
+void ScoringHandler::error(HttpResponse &response,
+                           int status,
+                           const QByteArray &code,
+                           const QString &message)
 {
     response.status = status;
     response.contentType = "application/json";
@@ -78,7 +81,9 @@ void ScoringHandler::handle(const HttpRequest &request, HttpResponse &response) 
     if (ping || path == "/version" || path == "/metadata") {
         if (!get) {
             response.allow = "GET, HEAD";
-            error(response, 405, "BAD_REQUEST",
+            error(response,
+                  405,
+                  "BAD_REQUEST",
                   QStringLiteral("%1 accepts GET only").arg(QString::fromUtf8(path.toByteArray())));
             return;
         }
@@ -95,8 +100,11 @@ void ScoringHandler::handle(const HttpRequest &request, HttpResponse &response) 
         }
         return;
     }
-    error(response, 404, "ENDPOINT_NOT_FOUND",
-          QStringLiteral("no endpoint %1; try POST /invocations, GET /ping, /health, /version, /metadata")
+    error(response,
+          404,
+          "ENDPOINT_NOT_FOUND",
+          QStringLiteral(
+              "no endpoint %1; try POST /invocations, GET /ping, /health, /version, /metadata")
               .arg(QString::fromUtf8(path.toByteArray())));
 }
 
@@ -104,7 +112,9 @@ void ScoringHandler::invocations(const HttpRequest &request, HttpResponse &respo
 {
     bool probabilities = false;
     if (!queryFlag(request.query, "probabilities", &probabilities)) {
-        error(response, 400, "INVALID_PARAMETER_VALUE",
+        error(response,
+              400,
+              "INVALID_PARAMETER_VALUE",
               QStringLiteral("probabilities must be true, false, 1 or 0"));
         return;
     }
@@ -118,7 +128,9 @@ void ScoringHandler::invocations(const HttpRequest &request, HttpResponse &respo
     } else if (type == "text/csv") {
         ok = m_decoder.decodeCsv(body, input, failure);
     } else {
-        error(response, 415, "BAD_REQUEST",
+        error(response,
+              415,
+              "BAD_REQUEST",
               QStringLiteral("unsupported content type '%1'; send application/json or text/csv")
                   .arg(QString::fromUtf8(request.contentType.toByteArray())));
         return;
@@ -139,12 +151,17 @@ void ScoringHandler::invocations(const HttpRequest &request, HttpResponse &respo
         } else if (input.rows == 0) {
             m_model.writePredictions(response.body, Prediction{}, probabilities);
         } else {
-            m_model.writePredictions(response.body, m_model.model().predict(input.table), probabilities);
+            m_model.writePredictions(response.body,
+                                     m_model.model().predict(input.table),
+                                     probabilities);
         }
     } catch (const SchemaError &e) {
         error(response, 400, "INVALID_PARAMETER_VALUE", QString::fromUtf8(e.what()));
     } catch (const std::exception &e) {
-        error(response, 500, "INTERNAL_ERROR", QStringLiteral("prediction failed: %1").arg(QString::fromUtf8(e.what())));
+        error(response,
+              500,
+              "INTERNAL_ERROR",
+              QStringLiteral("prediction failed: %1").arg(QString::fromUtf8(e.what())));
     }
 }
 

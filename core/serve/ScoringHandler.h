@@ -36,7 +36,10 @@ public:
     void handle(const HttpRequest &request, HttpResponse &response) const;
 
     // {"error_code": code, "message": message}
-    static void error(HttpResponse &response, int status, const QByteArray &code, const QString &message);
+    static void error(HttpResponse &response,
+                      int status,
+                      const QByteArray &code,
+                      const QString &message);
 
 private:
     void invocations(const HttpRequest &request, HttpResponse &response) const;

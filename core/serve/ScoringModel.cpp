@@ -35,9 +35,11 @@ QString ColumnCheck::message(bool unknownIsError) const
 {
     QStringList parts;
     if (!missing.isEmpty())
-        parts.append(QStringLiteral("missing column(s): %1").arg(missing.join(QStringLiteral(", "))));
+        parts.append(
+            QStringLiteral("missing column(s): %1").arg(missing.join(QStringLiteral(", "))));
     if (unknownIsError && !unknown.isEmpty())
-        parts.append(QStringLiteral("unknown column(s): %1").arg(unknown.join(QStringLiteral(", "))));
+        parts.append(
+            QStringLiteral("unknown column(s): %1").arg(unknown.join(QStringLiteral(", "))));
     parts.append(mistyped);
     return parts.join(QStringLiteral("; "));
 }
@@ -78,7 +80,8 @@ ScoringModel::ScoringModel(ModelPtr model)
 TablePtr ScoringModel::readCsv(const QString &pathOrName, const QByteArray *data) const
 {
     auto read = [&](const CsvOptions &options) {
-        return data ? CsvReader::readData(*data, pathOrName, options) : CsvReader::readFile(pathOrName, options);
+        return data ? CsvReader::readData(*data, pathOrName, options)
+                    : CsvReader::readFile(pathOrName, options);
     };
     // The reader refuses to force a column the file does not have, so read once as it comes and
     // again only when a categorical input looked numeric.
@@ -86,7 +89,8 @@ TablePtr ScoringModel::readCsv(const QString &pathOrName, const QByteArray *data
     CsvOptions forced;
     for (const InputColumn &in : m_model->inputs) {
         const int i = table->indexOf(in.name);
-        if (in.kind == ColumnKind::Categorical && i >= 0 && table->column(i).kind == ColumnKind::Numeric)
+        if (in.kind == ColumnKind::Categorical && i >= 0
+            && table->column(i).kind == ColumnKind::Numeric)
             forced.categorical.append(in.name);
     }
     return forced.categorical.isEmpty() ? table : read(forced);
@@ -104,8 +108,8 @@ ColumnCheck ScoringModel::checkTable(const Table &table) const
                 check.mistyped.append(QStringLiteral("column '%1' must be numeric, it has %2")
                                           .arg(in.name, firstNonNumber(table, i)));
             else
-                check.mistyped.append(QStringLiteral("column '%1' must be categorical, it is numeric")
-                                          .arg(in.name));
+                check.mistyped.append(
+                    QStringLiteral("column '%1' must be categorical, it is numeric").arg(in.name));
         }
     }
     for (const Column &c : table.columns())
@@ -138,7 +142,10 @@ QString ScoringModel::labelText(double value) const
     return out == "null" ? QString() : QString::fromLatin1(out);
 }
 
-void ScoringModel::writeProbabilities(QByteArray &out, const double *p, Eigen::Index k, Eigen::Index stride) const
+void ScoringModel::writeProbabilities(QByteArray &out,
+                                      const double *p,
+                                      Eigen::Index k,
+                                      Eigen::Index stride) const
 {
     out += '[';
     for (Eigen::Index j = 0; j < k; ++j) {
@@ -172,7 +179,9 @@ void ScoringModel::writePredictions(QByteArray &out, const Prediction &p, bool p
     out += '}';
 }
 
-void ScoringModel::writeRowPrediction(QByteArray &out, const RowScorer::Result &r, bool probabilities) const
+void ScoringModel::writeRowPrediction(QByteArray &out,
+                                      const RowScorer::Result &r,
+                                      bool probabilities) const
 {
     out += "{\"predictions\":[";
     out += labelJson(r.value);
@@ -193,9 +202,9 @@ QJsonObject ScoringModel::metadata() const
     QJsonArray inputs;
     for (const InputColumn &in : m.inputs)
         inputs.append(QJsonObject{{QStringLiteral("name"), in.name},
-                                  {QStringLiteral("type"), in.kind == ColumnKind::Numeric
-                                                               ? QStringLiteral("double")
-                                                               : QStringLiteral("string")}});
+                                  {QStringLiteral("type"),
+                                   in.kind == ColumnKind::Numeric ? QStringLiteral("double")
+                                                                  : QStringLiteral("string")}});
     QJsonArray steps;
     for (const TransformPtr &step : m.preprocessing)
         steps.append(step->kind());

@@ -63,7 +63,10 @@ public:
     QJsonObject metadata() const;
 
 private:
-    void writeProbabilities(QByteArray &out, const double *p, Eigen::Index k, Eigen::Index stride) const;
+    void writeProbabilities(QByteArray &out,
+                            const double *p,
+                            Eigen::Index k,
+                            Eigen::Index stride) const;
 
     ModelPtr m_model;
     QHash<QString, int> m_inputIndex;

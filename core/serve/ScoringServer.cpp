@@ -58,12 +58,14 @@ bool ScoringServer::start(const QString &host, quint16 port, QString *error)
     if (host == u"localhost")
         address = QHostAddress(QHostAddress::LocalHost);
     else if (!address.setAddress(host))
-        return fail(QStringLiteral("'%1' is not an IP address (use e.g. 127.0.0.1, 0.0.0.0 or ::1)").arg(host));
+        return fail(QStringLiteral("'%1' is not an IP address (use e.g. 127.0.0.1, 0.0.0.0 or ::1)")
+                        .arg(host));
     if (!m_handler) {
         try {
             m_handler = std::make_unique<ScoringHandler>(m_model);
         } catch (const std::exception &e) {
-            return fail(QStringLiteral("cannot serve this model: %1").arg(QString::fromUtf8(e.what())));
+            return fail(
+                QStringLiteral("cannot serve this model: %1").arg(QString::fromUtf8(e.what())));
         }
     }
     m_listener = std::make_unique<ScoringListener>(*this);
@@ -72,8 +74,9 @@ bool ScoringServer::start(const QString &host, quint16 port, QString *error)
         m_listener.reset();
         return fail(QStringLiteral("cannot listen on %1:%2: %3").arg(host).arg(port).arg(why));
     }
-    m_host = address.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("[%1]").arg(address.toString())
-                                                                  : address.toString();
+    m_host = address.protocol() == QAbstractSocket::IPv6Protocol
+                 ? QStringLiteral("[%1]").arg(address.toString())
+                 : address.toString();
     m_port = m_listener->serverPort();
     for (int i = 0; i < m_options.threads; ++i) {
         auto *thread = new QThread;
@@ -95,7 +98,8 @@ void ScoringServer::dispatch(qintptr descriptor)
     }
     m_open.fetch_add(1);
     HttpWorker *worker = m_workers[m_next++ % m_workers.size()];
-    QMetaObject::invokeMethod(worker, [worker, descriptor] { worker->adopt(descriptor); }, Qt::QueuedConnection);
+    QMetaObject::invokeMethod(
+        worker, [worker, descriptor] { worker->adopt(descriptor); }, Qt::QueuedConnection);
 }
 
 void ScoringServer::stop()
@@ -107,7 +111,8 @@ void ScoringServer::stop()
     for (size_t i = 0; i < m_workers.size(); ++i) {
         HttpWorker *worker = m_workers[i];
         // Queued adopt() calls run before this, so every accepted socket is closed here.
-        QMetaObject::invokeMethod(worker, [worker] { worker->shutdown(); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            worker, [worker] { worker->shutdown(); }, Qt::BlockingQueuedConnection);
         m_threads[i]->quit();
         m_threads[i]->wait();
         delete worker;

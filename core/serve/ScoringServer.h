@@ -38,7 +38,9 @@ public:
 
     // Listens on host:port (port 0 = any free port; see port()). False and *error on failure
     // (address in use, bad host, already running).
-    bool start(const QString &host = QStringLiteral("127.0.0.1"), quint16 port = 0, QString *error = nullptr);
+    bool start(const QString &host = QStringLiteral("127.0.0.1"),
+               quint16 port = 0,
+               QString *error = nullptr);
     // Closes the listener and every connection, and joins the workers.
     void stop();
 
