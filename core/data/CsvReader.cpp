@@ -685,13 +685,30 @@ TablePtr CsvReader::readFile(const QString &path, const CsvOptions &options)
             return reader.read();
         }
     }
-    // Not mappable (a pipe, a special file) or empty: read it whole.
-    const QByteArray data = file.readAll();
-    if (file.error() != QFileDevice::NoError)
-        throw CsvError(path,
-                       0,
-                       0,
-                       QStringLiteral("cannot read the file: %1").arg(file.errorString()));
+    // Not mappable (a pipe, a special file) or empty: read it in chunks, up to a bound — a
+    // device like /dev/zero never ends and would otherwise exhaust memory.
+    constexpr qint64 maxStreamBytes = qint64(1) << 30;
+    constexpr qint64 chunk = qint64(1) << 20;
+    QByteArray data;
+    while (true) {
+        const QByteArray part = file.read(chunk);
+        if (file.error() != QFileDevice::NoError)
+            throw CsvError(path,
+                           0,
+                           0,
+                           QStringLiteral("cannot read the file: %1").arg(file.errorString()));
+        if (part.isEmpty())
+            break;
+        data += part;
+        if (data.size() > maxStreamBytes)
+            throw CsvError(path,
+                           0,
+                           0,
+                           QStringLiteral("not a regular file, and it gave more than 1 GiB without "
+                                          "ending; expected a CSV file"));
+        if (options.progress && !options.progress(0.0))
+            throw CsvCancelled{};
+    }
     return readData(data, path, options);
 }
 

@@ -18,6 +18,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QSysInfo>
+#include <QMetaMethod>
 #include <QPointer>
 #include <QRandomGenerator>
 #include <QSet>
@@ -533,6 +534,12 @@ bool Executor::start(const RunRequest &request, QString *error)
 
     QPointer<Executor> self(this);
     run->onFinished = [self](const RunResult &r) {
+        // Only when someone listens: a caller that waits without an event loop (tests, the
+        // CLI) would otherwise collect one queued copy of every run's result in its thread's
+        // event queue, which grows with every run of a reused executor.
+        static const QMetaMethod finishedSignal = QMetaMethod::fromSignal(&Executor::finished);
+        if (!self || !self->isSignalConnected(finishedSignal))
+            return;
         QMetaObject::invokeMethod(
             self.data(), [self, r] {
                 if (self)

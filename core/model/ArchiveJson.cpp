@@ -136,8 +136,13 @@ ml::Archive archiveFromJson(const QJsonObject &json)
                 a.set(key, decodeDoubles(o, key));
             } else if (o.contains(QStringLiteral("i64"))) {
                 std::vector<std::int64_t> ints;
-                for (const QJsonValue &e : o.value(QStringLiteral("i64")).toArray())
-                    ints.push_back(std::int64_t(e.toDouble()));
+                for (const QJsonValue &e : o.value(QStringLiteral("i64")).toArray()) {
+                    // Converting a double outside int64's range is UB (found by fuzz/model).
+                    const double d = e.toDouble();
+                    if (!(d >= -0x1p63 && d < 0x1p63) || d != std::floor(d))
+                        throw ml::ArchiveError("model file: field '" + key + "' must hold integers");
+                    ints.push_back(std::int64_t(d));
+                }
                 a.set(key, std::move(ints));
             } else if (o.contains(QStringLiteral("str"))) {
                 std::vector<std::string> strs;

@@ -26,7 +26,9 @@ const QList<QPair<ImputeStrategy, QString>> &strategyNames()
 }
 
 // Learns a numeric column's fill value from its non-missing values (SimpleImputer's rules).
-double numericFill(const Eigen::Ref<const Eigen::VectorXd> &col, ImputeStrategy strategy, double constant,
+double numericFill(const Eigen::Ref<const Eigen::VectorXd> &col,
+                   ImputeStrategy strategy,
+                   double constant,
                    const QString &name)
 {
     if (strategy == ImputeStrategy::Constant)
@@ -37,9 +39,10 @@ double numericFill(const Eigen::Ref<const Eigen::VectorXd> &col, ImputeStrategy 
         if (!std::isnan(v))
             values.push_back(v);
     if (values.empty())
-        throw SchemaError(QStringLiteral("impute: column '%1' has no values in the training table to "
-                                         "learn a %2 from; drop it or use the constant strategy")
-                              .arg(name, imputeStrategyName(strategy)));
+        throw SchemaError(
+            QStringLiteral("impute: column '%1' has no values in the training table to "
+                           "learn a %2 from; drop it or use the constant strategy")
+                .arg(name, imputeStrategyName(strategy)));
     switch (strategy) {
     case ImputeStrategy::Mean: {
         double sum = 0.0;
@@ -73,15 +76,18 @@ double numericFill(const Eigen::Ref<const Eigen::VectorXd> &col, ImputeStrategy 
     return constant;
 }
 
-QString categoricalFill(const CategoricalColumn &col, ImputeStrategy strategy, const QString &constant,
+QString categoricalFill(const CategoricalColumn &col,
+                        ImputeStrategy strategy,
+                        const QString &constant,
                         const QString &name)
 {
     if (strategy == ImputeStrategy::Constant)
         return constant;
     if (strategy != ImputeStrategy::MostFrequent)
-        throw SchemaError(QStringLiteral("impute: column '%1' is categorical; %2 needs numbers (use "
-                                         "most_frequent or constant for categorical columns)")
-                              .arg(name, imputeStrategyName(strategy)));
+        throw SchemaError(
+            QStringLiteral("impute: column '%1' is categorical; %2 needs numbers (use "
+                           "most_frequent or constant for categorical columns)")
+                .arg(name, imputeStrategyName(strategy)));
     std::vector<size_t> counts(size_t(col.levels.size()), 0);
     for (int code : col.codes)
         if (code >= 0)
@@ -95,10 +101,11 @@ QString categoricalFill(const CategoricalColumn &col, ImputeStrategy strategy, c
             best = i;
     }
     if (best < 0)
-        throw SchemaError(QStringLiteral("impute: column '%1' has no values in the training table to "
-                                         "learn the most frequent one from; drop it or use the "
-                                         "constant strategy")
-                              .arg(name));
+        throw SchemaError(
+            QStringLiteral("impute: column '%1' has no values in the training table to "
+                           "learn the most frequent one from; drop it or use the "
+                           "constant strategy")
+                .arg(name));
     return col.levels.at(best);
 }
 
@@ -176,13 +183,15 @@ TablePtr ImputeTransform::apply(const TablePtr &table) const
         if (i < 0)
             throw SchemaError(QStringLiteral("impute: input has no column '%1'").arg(f.column));
         if (table->column(i).kind != f.kind)
-            throw SchemaError(QStringLiteral("impute: column '%1' must be %2, it is %3")
-                                  .arg(f.column, columnKindName(f.kind), columnKindName(table->column(i).kind)));
+            throw SchemaError(
+                QStringLiteral("impute: column '%1' must be %2, it is %3")
+                    .arg(f.column, columnKindName(f.kind), columnKindName(table->column(i).kind)));
         if (f.kind == ColumnKind::Numeric) {
             const auto col = table->numeric(i);
             if (!col.hasNaN())
                 continue;
-            out.setNumeric(i, col.unaryExpr([&f](double v) { return std::isnan(v) ? f.number : v; }));
+            out.setNumeric(i,
+                           col.unaryExpr([&f](double v) { return std::isnan(v) ? f.number : v; }));
         } else {
             const CategoricalColumn &src = table->categorical(i);
             if (std::find(src.codes.begin(), src.codes.end(), -1) == src.codes.end())
@@ -193,7 +202,10 @@ TablePtr ImputeTransform::apply(const TablePtr &table) const
                 code = int(filled.levels.size());
                 filled.levels.append(f.text);
             }
-            std::replace(filled.codes.begin(), filled.codes.end(), std::int32_t(-1), std::int32_t(code));
+            std::replace(filled.codes.begin(),
+                         filled.codes.end(),
+                         std::int32_t(-1),
+                         std::int32_t(code));
             out.setCategorical(i, std::move(filled));
         }
         changed = true;
@@ -209,7 +221,8 @@ QJsonObject ImputeTransform::toJson() const
             {QStringLiteral("name"), f.column},
             {QStringLiteral("type"), columnKindName(f.kind)},
             {QStringLiteral("strategy"), imputeStrategyName(f.strategy)},
-            {QStringLiteral("value"), f.kind == ColumnKind::Numeric ? QJsonValue(f.number) : QJsonValue(f.text)},
+            {QStringLiteral("value"),
+             f.kind == ColumnKind::Numeric ? QJsonValue(f.number) : QJsonValue(f.text)},
         });
     }
     return QJsonObject{{QStringLiteral("kind"), kindName()}, {QStringLiteral("columns"), columns}};
@@ -224,8 +237,10 @@ TransformPtr ImputeTransform::fromJson(const QJsonObject &json)
         f.column = o.value(QStringLiteral("name")).toString();
         const QString type = o.value(QStringLiteral("type")).toString();
         const QJsonValue value = o.value(QStringLiteral("value"));
-        if (f.column.isEmpty() || !imputeStrategyFromName(o.value(QStringLiteral("strategy")).toString(), &f.strategy))
-            throw SchemaError(QStringLiteral("impute: each column needs a name and a known strategy"));
+        if (f.column.isEmpty()
+            || !imputeStrategyFromName(o.value(QStringLiteral("strategy")).toString(), &f.strategy))
+            throw SchemaError(
+                QStringLiteral("impute: each column needs a name and a known strategy"));
         if (type == columnKindName(ColumnKind::Numeric) && value.isDouble()) {
             f.kind = ColumnKind::Numeric;
             f.number = value.toDouble();
@@ -233,8 +248,9 @@ TransformPtr ImputeTransform::fromJson(const QJsonObject &json)
             f.kind = ColumnKind::Categorical;
             f.text = value.toString();
         } else {
-            throw SchemaError(QStringLiteral("impute: column '%1' needs a type and a fill value of that type")
-                                  .arg(f.column));
+            throw SchemaError(
+                QStringLiteral("impute: column '%1' needs a type and a fill value of that type")
+                    .arg(f.column));
         }
         fills.append(f);
     }
@@ -247,9 +263,12 @@ QString ImputeTransform::describe() const
     for (const Fill &f : m_fills) {
         const QString value = f.kind == ColumnKind::Numeric ? QString::number(f.number, 'g', 6)
                                                             : QStringLiteral("'%1'").arg(f.text);
-        parts.append(QStringLiteral("%1 ← %2 (%3)").arg(f.column, value, imputeStrategyName(f.strategy)));
+        parts.append(
+            QStringLiteral("%1 ← %2 (%3)").arg(f.column, value, imputeStrategyName(f.strategy)));
     }
-    return QStringLiteral("impute %1 column(s): %2").arg(m_fills.size()).arg(parts.join(QStringLiteral(", ")));
+    return QStringLiteral("impute %1 column(s): %2")
+        .arg(m_fills.size())
+        .arg(parts.join(QStringLiteral(", ")));
 }
 
 } // namespace fb

@@ -11,8 +11,12 @@ namespace {
 const QString stepName = QStringLiteral("minmax_scale");
 }
 
-MinMaxTransform::MinMaxTransform(QStringList columns, std::vector<double> dataMin, std::vector<double> dataMax,
-                                 double lo, double hi, bool clip)
+MinMaxTransform::MinMaxTransform(QStringList columns,
+                                 std::vector<double> dataMin,
+                                 std::vector<double> dataMax,
+                                 double lo,
+                                 double hi,
+                                 bool clip)
     : m_columns(std::move(columns))
     , m_min(std::move(dataMin))
     , m_max(std::move(dataMax))
@@ -31,12 +35,15 @@ MinMaxTransform::MinMaxTransform(QStringList columns, std::vector<double> dataMi
     }
 }
 
-std::shared_ptr<const MinMaxTransform> MinMaxTransform::fit(const Table &table, const QStringList &columns,
-                                                            double lo, double hi, bool clip)
+std::shared_ptr<const MinMaxTransform> MinMaxTransform::fit(
+    const Table &table, const QStringList &columns, double lo, double hi, bool clip)
 {
     if (!(lo < hi))
-        throw SchemaError(QStringLiteral("%1: the feature range minimum (%2) must be below its maximum (%3)")
-                              .arg(stepName).arg(lo).arg(hi));
+        throw SchemaError(
+            QStringLiteral("%1: the feature range minimum (%2) must be below its maximum (%3)")
+                .arg(stepName)
+                .arg(lo)
+                .arg(hi));
     const QList<int> idx = transformutil::numericColumns(table, columns, stepName);
     std::vector<double> mins, maxs;
     for (int j = 0; j < idx.size(); ++j) {
@@ -54,7 +61,12 @@ std::shared_ptr<const MinMaxTransform> MinMaxTransform::fit(const Table &table, 
         mins.push_back(mn);
         maxs.push_back(mx);
     }
-    return std::make_shared<const MinMaxTransform>(columns, std::move(mins), std::move(maxs), lo, hi, clip);
+    return std::make_shared<const MinMaxTransform>(columns,
+                                                   std::move(mins),
+                                                   std::move(maxs),
+                                                   lo,
+                                                   hi,
+                                                   clip);
 }
 
 QList<InputColumn> MinMaxTransform::inputs() const
@@ -70,11 +82,11 @@ TablePtr MinMaxTransform::apply(const TablePtr &table) const
     const QList<int> idx = transformutil::numericColumns(*table, m_columns, stepName);
     Eigen::MatrixXd values(table->rowCount(), idx.size());
     for (int j = 0; j < idx.size(); ++j) {
-        values.col(j) = table->numeric(idx.at(j)).array() * m_scale[size_t(j)] + m_offset[size_t(j)];
+        values.col(j) = table->numeric(idx.at(j)).array() * m_scale[size_t(j)]
+                        + m_offset[size_t(j)];
         if (m_clip) // missing values stay missing
-            values.col(j) = values.col(j).unaryExpr([this](double v) {
-                return std::isnan(v) ? v : std::clamp(v, m_lo, m_hi);
-            });
+            values.col(j) = values.col(j).unaryExpr(
+                [this](double v) { return std::isnan(v) ? v : std::clamp(v, m_lo, m_hi); });
     }
     return transformutil::replaceNumeric(*table, idx, std::move(values));
 }
@@ -105,15 +117,20 @@ TransformPtr MinMaxTransform::fromJson(const QJsonObject &json)
     for (size_t j = 0; j < mins.size(); ++j)
         if (!(mins[j] <= maxs[j]))
             throw SchemaError(QStringLiteral("minmax_scale: data_min must not exceed data_max"));
-    return std::make_shared<const MinMaxTransform>(std::move(cols), std::move(mins), std::move(maxs),
-                                                   range[0], range[1],
+    return std::make_shared<const MinMaxTransform>(std::move(cols),
+                                                   std::move(mins),
+                                                   std::move(maxs),
+                                                   range[0],
+                                                   range[1],
                                                    json.value(QStringLiteral("clip")).toBool());
 }
 
 QString MinMaxTransform::describe() const
 {
     return QStringLiteral("min-max scale %1 column(s) to [%2, %3]%4: %5")
-        .arg(m_columns.size()).arg(m_lo).arg(m_hi)
+        .arg(m_columns.size())
+        .arg(m_lo)
+        .arg(m_hi)
         .arg(m_clip ? QStringLiteral(" (clipped)") : QString())
         .arg(m_columns.join(QStringLiteral(", ")));
 }

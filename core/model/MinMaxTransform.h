@@ -12,13 +12,20 @@ namespace fb {
 class MinMaxTransform final : public Transform
 {
 public:
-    MinMaxTransform(QStringList columns, std::vector<double> dataMin, std::vector<double> dataMax,
-                    double lo, double hi, bool clip);
+    MinMaxTransform(QStringList columns,
+                    std::vector<double> dataMin,
+                    std::vector<double> dataMax,
+                    double lo,
+                    double hi,
+                    bool clip);
 
     // Throws SchemaError for missing or categorical columns, a column without values, or
     // lo >= hi.
-    static std::shared_ptr<const MinMaxTransform> fit(const Table &table, const QStringList &columns,
-                                                      double lo = 0.0, double hi = 1.0, bool clip = false);
+    static std::shared_ptr<const MinMaxTransform> fit(const Table &table,
+                                                      const QStringList &columns,
+                                                      double lo = 0.0,
+                                                      double hi = 1.0,
+                                                      bool clip = false);
 
     static QString kindName() { return QStringLiteral("minmax_scale"); }
     static TransformPtr fromJson(const QJsonObject &json);

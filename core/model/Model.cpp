@@ -85,6 +85,14 @@ Eigen::MatrixXd Model::featureMatrix(const Table &prepared) const
                                              "training to handle missing values)")
                                   .arg(features.at(j)).arg(row + 1));
         }
+        // An infinite input (a "1e999" in a CSV) would give NaN scores or an arbitrary class.
+        if (!X.col(j).allFinite()) {
+            Eigen::Index row = 0;
+            for (; row < X.rows() && std::isfinite(X(row, j)); ++row) {}
+            throw SchemaError(QStringLiteral("column '%1' has an infinite value (row %2); the "
+                                             "model needs a finite number there")
+                                  .arg(features.at(j)).arg(row + 1));
+        }
     }
     return X;
 }

@@ -101,15 +101,20 @@ ModelPtr ModelFile::parse(const QByteArray &bytes, const QString &fileName, QStr
     if (version > currentVersion) {
         *error = QStringLiteral("%1 was written by a newer Flowbench (model format version %2); this "
                                 "Flowbench reads versions up to %3. Update Flowbench to load it.")
-                     .arg(fileName).arg(qint64(version)).arg(currentVersion);
+                     .arg(fileName).arg(version).arg(currentVersion); // no qint64(): 1e89 would be UB
         return nullptr;
     }
     try {
         auto m = std::make_shared<Model>();
         m->algorithm = require(root, QStringLiteral("algorithm"), QJsonValue::String).toString();
         m->target = root.value(QStringLiteral("target")).toString();
-        for (const QJsonValue &c : root.value(QStringLiteral("classes")).toArray())
+        for (const QJsonValue &c : root.value(QStringLiteral("classes")).toArray()) {
+            // Class names become output columns (proba_<name>) and labels: they must be unique.
+            if (m->classes.contains(c.toString()))
+                throw ParseError{QStringLiteral("\"classes\" lists '%1' twice; class names must be unique")
+                                     .arg(c.toString())};
             m->classes.append(c.toString());
+        }
         for (const QJsonValue &v : require(root, QStringLiteral("inputs"), QJsonValue::Array).toArray()) {
             const QJsonObject o = v.toObject();
             InputColumn c;

@@ -69,7 +69,9 @@ std::vector<int> categoryOfRows(const Table &table, int column, const QStringLis
                 out[size_t(r)] = kMissing;
                 continue;
             }
-            const auto it = std::lower_bound(sorted.begin(), sorted.end(), std::pair<double, int>(v, -1));
+            const auto it = std::lower_bound(sorted.begin(),
+                                             sorted.end(),
+                                             std::pair<double, int>(v, -1));
             out[size_t(r)] = it != sorted.end() && it->first == v ? it->second : kUnknown;
         }
         return out;
@@ -115,17 +117,21 @@ std::shared_ptr<const OneHotTransform> OneHotTransform::fit(const Table &table,
         e.kind = table.column(i).kind;
         e.categories = sortedCategories(table, i);
         if (e.categories.size() > options.maxCategories)
-            throw SchemaError(QStringLiteral("%1: column '%2' has %3 distinct values, more than "
-                                             "max_categories (%4); is it an identifier? Drop it, or "
-                                             "raise max_categories")
-                                  .arg(stepName, name).arg(e.categories.size()).arg(options.maxCategories));
+            throw SchemaError(
+                QStringLiteral("%1: column '%2' has %3 distinct values, more than "
+                               "max_categories (%4); is it an identifier? Drop it, or "
+                               "raise max_categories")
+                    .arg(stepName, name)
+                    .arg(e.categories.size())
+                    .arg(options.maxCategories));
         if (options.drop == u"first" || (options.drop == u"if_binary" && e.categories.size() == 2))
             e.dropped = e.categories.isEmpty() ? -1 : 0;
         for (const QString &category : e.categories) {
             const QString out = outputName(name, category);
             if (table.indexOf(out) >= 0)
-                throw SchemaError(QStringLiteral("%1: the output column '%2' already exists in the table")
-                                      .arg(stepName, out));
+                throw SchemaError(
+                    QStringLiteral("%1: the output column '%2' already exists in the table")
+                        .arg(stepName, out));
         }
         encoded.append(e);
     }
@@ -156,21 +162,26 @@ TablePtr OneHotTransform::apply(const TablePtr &table) const
     for (const Encoded &e : m_columns) {
         const int i = table->indexOf(e.column);
         if (i < 0)
-            throw SchemaError(QStringLiteral("%1: input has no column '%2'").arg(stepName, e.column));
+            throw SchemaError(
+                QStringLiteral("%1: input has no column '%2'").arg(stepName, e.column));
         if (table->column(i).kind != e.kind)
             throw SchemaError(QStringLiteral("%1: column '%2' must be %3, it is %4")
-                                  .arg(stepName, e.column, columnKindName(e.kind),
+                                  .arg(stepName,
+                                       e.column,
+                                       columnKindName(e.kind),
                                        columnKindName(table->column(i).kind)));
         const std::vector<int> category = categoryOfRows(*table, i, e.categories);
         if (!m_ignoreUnknown) {
             const auto bad = std::find(category.begin(), category.end(), kUnknown);
             if (bad != category.end()) {
                 const auto row = Eigen::Index(bad - category.begin());
-                throw SchemaError(QStringLiteral("%1: column '%2', row %3: category '%4' was not seen "
-                                                 "in training (known: %5); set handle_unknown to "
-                                                 "ignore to encode it as all zeros")
-                                      .arg(stepName, e.column).arg(row + 1)
-                                      .arg(table->displayValue(row, i), e.categories.join(QStringLiteral(", "))));
+                throw SchemaError(
+                    QStringLiteral("%1: column '%2', row %3: category '%4' was not seen "
+                                   "in training (known: %5); set handle_unknown to "
+                                   "ignore to encode it as all zeros")
+                        .arg(stepName, e.column)
+                        .arg(row + 1)
+                        .arg(table->displayValue(row, i), e.categories.join(QStringLiteral(", "))));
             }
         }
         int position = out.indexOf(e.column);
@@ -181,8 +192,9 @@ TablePtr OneHotTransform::apply(const TablePtr &table) const
                 continue;
             const QString name = outputName(e.column, e.categories.at(k));
             if (out.indexOf(name) >= 0)
-                throw SchemaError(QStringLiteral("%1: the output column '%2' already exists in the table")
-                                      .arg(stepName, name));
+                throw SchemaError(
+                    QStringLiteral("%1: the output column '%2' already exists in the table")
+                        .arg(stepName, name));
             Eigen::VectorXd values(table->rowCount());
             for (size_t r = 0; r < category.size(); ++r)
                 values[Eigen::Index(r)] = category[r] == k ? 1.0 : 0.0;
@@ -220,20 +232,25 @@ TransformPtr OneHotTransform::fromJson(const QJsonObject &json)
         Encoded e;
         e.column = o.value(QStringLiteral("name")).toString();
         const QString type = o.value(QStringLiteral("type")).toString();
-        if (e.column.isEmpty() || (type != columnKindName(ColumnKind::Numeric) && type != columnKindName(ColumnKind::Categorical)))
+        if (e.column.isEmpty()
+            || (type != columnKindName(ColumnKind::Numeric)
+                && type != columnKindName(ColumnKind::Categorical)))
             throw SchemaError(QStringLiteral("one_hot: each column needs a name and a type"));
-        e.kind = type == columnKindName(ColumnKind::Numeric) ? ColumnKind::Numeric : ColumnKind::Categorical;
+        e.kind = type == columnKindName(ColumnKind::Numeric) ? ColumnKind::Numeric
+                                                             : ColumnKind::Categorical;
         e.categories = transformutil::strings(o, QStringLiteral("categories"));
         e.dropped = o.value(QStringLiteral("dropped")).toInt(-1);
         if (e.dropped >= e.categories.size())
-            throw SchemaError(QStringLiteral("one_hot: column '%1': dropped category out of range").arg(e.column));
+            throw SchemaError(
+                QStringLiteral("one_hot: column '%1': dropped category out of range").arg(e.column));
         if (e.kind == ColumnKind::Numeric) {
             for (const QString &c : e.categories) {
                 bool ok = false;
                 c.toDouble(&ok);
                 if (!ok)
-                    throw SchemaError(QStringLiteral("one_hot: column '%1': category '%2' is not a number")
-                                          .arg(e.column, c));
+                    throw SchemaError(
+                        QStringLiteral("one_hot: column '%1': category '%2' is not a number")
+                            .arg(e.column, c));
             }
         }
         columns.append(e);
@@ -247,7 +264,9 @@ QString OneHotTransform::describe() const
     for (const Encoded &e : m_columns)
         parts.append(QStringLiteral("%1 (%2)").arg(e.column).arg(e.categories.size()));
     return QStringLiteral("one-hot encode %1 column(s) into %2: %3")
-        .arg(m_columns.size()).arg(outputColumns().size()).arg(parts.join(QStringLiteral(", ")));
+        .arg(m_columns.size())
+        .arg(outputColumns().size())
+        .arg(parts.join(QStringLiteral(", ")));
 }
 
 } // namespace fb

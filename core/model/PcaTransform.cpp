@@ -33,8 +33,9 @@ std::shared_ptr<const PcaTransform> PcaTransform::fit(const Table &table,
     const ConstMatrixMap X = table.numericColumns(idx, scratch);
     for (Eigen::Index j = 0; j < X.cols(); ++j)
         if (X.col(j).hasNaN())
-            throw SchemaError(QStringLiteral("pca: column '%1' has missing values; impute them first")
-                                  .arg(columns.at(int(j))));
+            throw SchemaError(
+                QStringLiteral("pca: column '%1' has missing values; impute them first")
+                    .arg(columns.at(int(j))));
     auto pca = std::make_shared<ml::Pca>(params);
     try {
         pca->fit(X, observer);
@@ -107,7 +108,8 @@ TransformPtr PcaTransform::fromJson(const QJsonObject &json)
     std::shared_ptr<const ml::Pca> pca(static_cast<ml::Pca *>(estimator.release()));
     if (pca->featureCount() != cols.size())
         throw SchemaError(QStringLiteral("pca: %1 columns but the projection expects %2")
-                              .arg(cols.size()).arg(pca->featureCount()));
+                              .arg(cols.size())
+                              .arg(pca->featureCount()));
     return std::make_shared<const PcaTransform>(std::move(cols), std::move(pca));
 }
 

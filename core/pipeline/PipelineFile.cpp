@@ -284,6 +284,35 @@ QByteArray PipelineFile::serialize(const PipelineData &p)
     return writeJson(root, keyOrder);
 }
 
+namespace {
+
+// Where in `value` a key or string is not valid UTF-16 (a lone surrogate from a "\ud800"
+// escape), as a JSON path ("nodes[0].params"); a null string when all text is valid.
+QString firstInvalidText(const QJsonValue &value, const QString &path = QStringLiteral("the file"))
+{
+    if (value.isString())
+        return QStringView(value.toString()).isValidUtf16() ? QString() : path;
+    if (value.isArray()) {
+        const QJsonArray a = value.toArray();
+        for (qsizetype i = 0; i < a.size(); ++i)
+            if (QString bad = firstInvalidText(a.at(i), QStringLiteral("%1[%2]").arg(path).arg(i)); !bad.isNull())
+                return bad;
+    }
+    if (value.isObject()) {
+        const QJsonObject o = value.toObject();
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            const QString child = path == u"the file" ? it.key() : path + u'.' + it.key();
+            if (!QStringView(it.key()).isValidUtf16())
+                return QStringLiteral("a key in %1").arg(path);
+            if (QString bad = firstInvalidText(it.value(), child); !bad.isNull())
+                return bad;
+        }
+    }
+    return {};
+}
+
+} // namespace
+
 std::optional<PipelineData> PipelineFile::parse(const QByteArray &bytes,
                                                 const QString &fileName,
                                                 QString *error)
@@ -302,6 +331,14 @@ std::optional<PipelineData> PipelineFile::parse(const QByteArray &bytes,
         return std::nullopt;
     }
     QJsonObject root = doc.object();
+    // JSON allows "\ud800" escapes that are not Unicode text; such a string could not be
+    // saved again unchanged, so it is refused here rather than silently altered on save.
+    if (const QString bad = firstInvalidText(root); !bad.isNull()) {
+        *error = QStringLiteral("%1: %2 holds a lone UTF-16 surrogate escape (\\uD800-\\uDFFF "
+                                "without its pair); expected valid Unicode text")
+                     .arg(fileName, bad);
+        return std::nullopt;
+    }
     if (root.value(QStringLiteral("format")).toString() != QLatin1String(formatName)) {
         *error = QStringLiteral("%1: not a Flowbench pipeline (expected \"format\": \"%2\")")
                      .arg(fileName, QLatin1String(formatName));
@@ -317,7 +354,7 @@ std::optional<PipelineData> PipelineFile::parse(const QByteArray &bytes,
         *error = QStringLiteral("%1 was written by a newer Flowbench (pipeline format version %2); "
                                 "this Flowbench %3 reads versions up to %4. Update Flowbench to "
                                 "open it.")
-                     .arg(fileName).arg(qint64(v)).arg(QStringLiteral(FLOWBENCH_VERSION))
+                     .arg(fileName).arg(v).arg(QStringLiteral(FLOWBENCH_VERSION)) // qint64(1e30) is UB
                      .arg(currentVersion);
         return std::nullopt;
     }
