@@ -173,7 +173,8 @@ inline QJsonObject runPython(const char *script, const QStringList &args, QStrin
     process.start(pythonPath(), QStringList{QStringLiteral("-c"), QString::fromUtf8(script)} + args);
     if (!process.waitForFinished(240000) || process.exitStatus() != QProcess::NormalExit
         || process.exitCode() != 0) {
-        *error = QStringLiteral("python failed: ") + QString::fromUtf8(process.readAllStandardError());
+        *error = QStringLiteral("python failed: ")
+                 + QString::fromUtf8(process.readAllStandardError());
         return {};
     }
     const QJsonDocument doc = QJsonDocument::fromJson(process.readAllStandardOutput());
@@ -232,7 +233,8 @@ public:
 };
 
 // save -> JSON (the model file's encoding) -> load.
-inline std::unique_ptr<fb::ml::Estimator> throughJson(const fb::ml::Estimator &model, fb::ml::Archive *saved)
+inline std::unique_ptr<fb::ml::Estimator> throughJson(const fb::ml::Estimator &model,
+                                                      fb::ml::Archive *saved)
 {
     fb::ml::Archive archive;
     model.save(archive);

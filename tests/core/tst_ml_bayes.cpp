@@ -61,7 +61,8 @@ void tst_MlBayes::initTestCase()
 
 void tst_MlBayes::cleanupTestCase()
 {
-    g_quality.print("Gaussian naive Bayes test accuracy (seeded stratified 75/25 split) vs GaussianNB:");
+    g_quality.print(
+        "Gaussian naive Bayes test accuracy (seeded stratified 75/25 split) vs GaussianNB:");
 }
 
 void tst_MlBayes::matchesSklearn_data()
@@ -89,18 +90,23 @@ void tst_MlBayes::matchesSklearn()
     p.varSmoothing = smoothing;
     GaussianNb model(p);
     model.fit(s.train.X, s.train.labels, s.train.classes);
-    QVERIFY((model.means() - matrixFromJson(ref["theta"].toArray())).lpNorm<Eigen::Infinity>() < 1e-12);
+    QVERIFY((model.means() - matrixFromJson(ref["theta"].toArray())).lpNorm<Eigen::Infinity>()
+            < 1e-12);
     const Eigen::MatrixXd skVar = matrixFromJson(ref["var"].toArray());
     QVERIFY(((model.variances() - skVar).array().abs() / skVar.array()).maxCoeff() < 1e-10);
-    QVERIFY(std::abs(model.epsilon() - ref["epsilon"].toDouble()) <= 1e-12 * ref["epsilon"].toDouble());
+    QVERIFY(std::abs(model.epsilon() - ref["epsilon"].toDouble())
+            <= 1e-12 * ref["epsilon"].toDouble());
     const Eigen::MatrixXd proba = model.predictProba(s.test.X);
-    const double devProba = (proba - matrixFromJson(ref["proba"].toArray())).lpNorm<Eigen::Infinity>();
+    const double devProba = (proba - matrixFromJson(ref["proba"].toArray()))
+                                .lpNorm<Eigen::Infinity>();
     QVERIFY2(devProba < 1e-8, qPrintable(QString::number(devProba)));
     const double ours = accuracy(s.test.labels, model.predict(s.test.X));
     const double theirs = ref["accuracy"].toDouble();
     g_quality.add(QStringLiteral("%1: ours %2, sklearn %3, max |proba diff| %4")
                       .arg(QString::fromLatin1(QTest::currentDataTag()))
-                      .arg(ours, 0, 'f', 4).arg(theirs, 0, 'f', 4).arg(devProba, 0, 'g', 3));
+                      .arg(ours, 0, 'f', 4)
+                      .arg(theirs, 0, 'f', 4)
+                      .arg(devProba, 0, 'g', 3));
     QVERIFY2(ours >= theirs - 0.01, qPrintable(QStringLiteral("%1 vs %2").arg(ours).arg(theirs)));
 }
 
@@ -122,7 +128,9 @@ void tst_MlBayes::priorsShiftDecisions()
     // Joint log-likelihoods differ by exactly the log prior ratio.
     const Eigen::MatrixXd a = fitted.jointLogLikelihood(s.test.X);
     const Eigen::MatrixXd b = skewed.jointLogLikelihood(s.test.X);
-    QVERIFY(((b.col(0) - a.col(0)).array() - std::log(1e-12 / fitted.classPriors()[0])).abs().maxCoeff() < 1e-9);
+    QVERIFY(
+        ((b.col(0) - a.col(0)).array() - std::log(1e-12 / fitted.classPriors()[0])).abs().maxCoeff()
+        < 1e-9);
 }
 
 void tst_MlBayes::constantFeatures()

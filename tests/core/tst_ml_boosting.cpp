@@ -39,7 +39,10 @@ print(json.dumps({"score": float(np.mean(scores))}))
 double g_worst = 1.0;
 
 // A smooth regression problem with a missing-value pattern that carries signal.
-void syntheticRegression(Eigen::MatrixXd &X, Eigen::VectorXd &y, Eigen::Index rows, Eigen::Index cols)
+void syntheticRegression(Eigen::MatrixXd &X,
+                         Eigen::VectorXd &y,
+                         Eigen::Index rows,
+                         Eigen::Index cols)
 {
     fb::ml::Rng rng(21);
     X.resize(rows, cols);
@@ -85,14 +88,16 @@ private:
 void tst_MlBoosting::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    QVERIFY2(!qEnvironmentVariable("FLOWBENCH_SOURCE_DIR").isEmpty(), "FLOWBENCH_SOURCE_DIR is not set");
+    QVERIFY2(!qEnvironmentVariable("FLOWBENCH_SOURCE_DIR").isEmpty(),
+             "FLOWBENCH_SOURCE_DIR is not set");
     m_haveSklearn = sklearnAvailable(&m_skipReason);
     fb::ml::setThreadBudget(2);
 }
 
 void tst_MlBoosting::cleanupTestCase()
 {
-    qInfo("gradient boosting: worst (ours - scikit-learn) test score over the datasets: %+.4f", g_worst);
+    qInfo("gradient boosting: worst (ours - scikit-learn) test score over the datasets: %+.4f",
+          g_worst);
 }
 
 void tst_MlBoosting::vsSklearn_data()
@@ -106,7 +111,8 @@ void tst_MlBoosting::vsSklearn_data()
     QTest::newRow("iris") << "iris" << 100 << 31 << 0 << 0.1 << 0.0;
     QTest::newRow("wine") << "wine" << 100 << 31 << 0 << 0.1 << 0.0;
     QTest::newRow("breast_cancer") << "breast_cancer" << 100 << 31 << 0 << 0.1 << 0.0;
-    QTest::newRow("breast_cancer level-wise depth 3, l2") << "breast_cancer" << 60 << 0 << 3 << 0.2 << 1.0;
+    QTest::newRow("breast_cancer level-wise depth 3, l2")
+        << "breast_cancer" << 60 << 0 << 3 << 0.2 << 1.0;
     QTest::newRow("digits") << "digits" << 60 << 31 << 0 << 0.1 << 0.0;
     QTest::newRow("diabetes") << "diabetes" << 100 << 31 << 0 << 0.1 << 0.0;
     QTest::newRow("diabetes depth 2, lr 0.05") << "diabetes" << 150 << 0 << 2 << 0.05 << 0.0;
@@ -132,9 +138,11 @@ void tst_MlBoosting::vsSklearn()
     const QJsonObject ref = runPython((std::string(kPythonSplits) + kSklearnScript).c_str(),
                                       writeProblem(m_dir, dataset, d.X, y, splits)
                                           + QStringList{regression ? "regression" : "classification",
-                                                        QString::number(rounds), QString::number(maxLeafNodes),
+                                                        QString::number(rounds),
+                                                        QString::number(maxLeafNodes),
                                                         QString::number(maxDepth),
-                                                        QString::number(learningRate), QString::number(l2)},
+                                                        QString::number(learningRate),
+                                                        QString::number(l2)},
                                       &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
 
@@ -168,9 +176,18 @@ void tst_MlBoosting::vsSklearn()
     ours /= double(kSplits);
     const double theirs = ref["score"].toDouble();
     g_worst = std::min(g_worst, ours - theirs);
-    qInfo("%s, %d rounds, %d leaves, depth %d, lr %g, l2 %g: ours %.4f, scikit-learn %.4f (mean test %s over %d splits)",
-          qPrintable(dataset), rounds, maxLeafNodes, maxDepth, learningRate, l2, ours, theirs,
-          regression ? "R^2" : "accuracy", kSplits);
+    qInfo("%s, %d rounds, %d leaves, depth %d, lr %g, l2 %g: ours %.4f, scikit-learn %.4f (mean "
+          "test %s over %d splits)",
+          qPrintable(dataset),
+          rounds,
+          maxLeafNodes,
+          maxDepth,
+          learningRate,
+          l2,
+          ours,
+          theirs,
+          regression ? "R^2" : "accuracy",
+          kSplits);
     QVERIFY2(ours >= theirs - 0.01,
              qPrintable(QStringLiteral("ours %1 < scikit-learn %2 - 0.01").arg(ours).arg(theirs)));
 }
@@ -247,7 +264,8 @@ void tst_MlBoosting::missingValuesLearnADirection()
     Eigen::MatrixXd probe(2, 6);
     probe << 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.1, 0.2, 0.3, 0.4, kNaN, 0.6;
     const Eigen::VectorXd p = model.predict(probe);
-    QVERIFY2(std::abs(p[1] - p[0] - 3.0) < 0.5, qPrintable(QStringLiteral("%1 vs %2").arg(p[1]).arg(p[0])));
+    QVERIFY2(std::abs(p[1] - p[0] - 3.0) < 0.5,
+             qPrintable(QStringLiteral("%1 vs %2").arg(p[1]).arg(p[0])));
     // NaN in a feature never missing in training goes to the larger side: still a prediction.
     probe(0, 0) = kNaN;
     QVERIFY(std::isfinite(model.predict(probe)[0]));
@@ -275,8 +293,8 @@ void tst_MlBoosting::roundTrip()
     GradientBoostingClassifier multi(ep);
     multi.fit(iris.X, iris.labels, iris.classes);
 
-    const std::vector<std::pair<const fb::ml::Estimator *, const Eigen::MatrixXd *>> models{
-        {&regressor, &X}, {&binary, &X}, {&multi, &iris.X}};
+    const std::vector<std::pair<const fb::ml::Estimator *, const Eigen::MatrixXd *>>
+        models{{&regressor, &X}, {&binary, &X}, {&multi, &iris.X}};
     for (const auto &[model, input] : models) {
         Archive saved;
         const auto loaded = throughJson(*model, &saved);
@@ -337,17 +355,22 @@ void tst_MlBoosting::paramsValidation_data()
     QTest::addColumn<QString>("field");
     QTest::addColumn<double>("value");
     QTest::addColumn<QString>("message");
-    QTest::newRow("learningRate 0") << "learningRate" << 0.0 << "learningRate must be in (0, 1], got 0";
-    QTest::newRow("learningRate NaN") << "learningRate" << kNaN << "learningRate must be in (0, 1], got nan";
+    QTest::newRow("learningRate 0")
+        << "learningRate" << 0.0 << "learningRate must be in (0, 1], got 0";
+    QTest::newRow("learningRate NaN")
+        << "learningRate" << kNaN << "learningRate must be in (0, 1], got nan";
     QTest::newRow("maxIter") << "maxIter" << 0.0 << "maxIter must be in [1, 1000000], got 0";
-    QTest::newRow("maxLeafNodes") << "maxLeafNodes" << 1.0 << "maxLeafNodes must be 0 (unlimited) or >= 2, got 1";
-    QTest::newRow("maxDepth") << "maxDepth" << -2.0 << "maxDepth must be >= 0 (0 = unlimited), got -2";
-    QTest::newRow("minSamplesLeaf") << "minSamplesLeaf" << 0.0 << "minSamplesLeaf must be >= 1, got 0";
-    QTest::newRow("l2Regularization") << "l2Regularization" << -1.0
-                                      << "l2Regularization must be finite and >= 0, got -1";
+    QTest::newRow("maxLeafNodes") << "maxLeafNodes" << 1.0
+                                  << "maxLeafNodes must be 0 (unlimited) or >= 2, got 1";
+    QTest::newRow("maxDepth") << "maxDepth" << -2.0
+                              << "maxDepth must be >= 0 (0 = unlimited), got -2";
+    QTest::newRow("minSamplesLeaf")
+        << "minSamplesLeaf" << 0.0 << "minSamplesLeaf must be >= 1, got 0";
+    QTest::newRow("l2Regularization")
+        << "l2Regularization" << -1.0 << "l2Regularization must be finite and >= 0, got -1";
     QTest::newRow("maxBins") << "maxBins" << 300.0 << "maxBins must be in [2, 255], got 300";
-    QTest::newRow("validationFraction") << "validationFraction" << 1.0
-                                        << "validationFraction must be in (0, 1), got 1";
+    QTest::newRow("validationFraction")
+        << "validationFraction" << 1.0 << "validationFraction must be in (0, 1), got 1";
     QTest::newRow("nIterNoChange") << "nIterNoChange" << 0.0 << "nIterNoChange must be >= 1, got 0";
     QTest::newRow("tol") << "tol" << -1e-3 << "tol must be finite and >= 0, got -0.001";
 }
@@ -410,7 +433,8 @@ void tst_MlBoosting::seededAndThreadIndependent()
     Eigen::MatrixXd X;
     Eigen::VectorXd y;
     syntheticRegression(X, y, 8000, 16);
-    const Eigen::VectorXi labels = ((y.array() * 3.0).floor().cwiseMax(-2.0).cwiseMin(2.0) + 2.0).cast<int>();
+    const Eigen::VectorXi labels = ((y.array() * 3.0).floor().cwiseMax(-2.0).cwiseMin(2.0) + 2.0)
+                                       .cast<int>();
     GradientBoostingParams params;
     params.maxIter = 15;
     params.earlyStopping = true;

@@ -136,8 +136,10 @@ void tst_MlCluster::qualityVsSklearn()
     const double theirs = ref["inertia"].toDouble();
     QString line = QStringLiteral("%1: inertia ours %2 (%3 iterations), sklearn %4 (%5)")
                        .arg(QString::fromLatin1(QTest::currentDataTag()))
-                       .arg(model.inertia(), 0, 'f', 2).arg(model.iterations())
-                       .arg(theirs, 0, 'f', 2).arg(ref["n_iter"].toInt());
+                       .arg(model.inertia(), 0, 'f', 2)
+                       .arg(model.iterations())
+                       .arg(theirs, 0, 'f', 2)
+                       .arg(ref["n_iter"].toInt());
     // The reported inertia is the exact one of the labels kept.
     Eigen::VectorXi labels;
     Eigen::VectorXd d2;
@@ -148,13 +150,17 @@ void tst_MlCluster::qualityVsSklearn()
     model.nearest(s.test.X, labels, d2);
     const double testInertia = d2.sum();
     line += QStringLiteral("; test inertia ours %1, sklearn %2")
-                .arg(testInertia, 0, 'f', 2).arg(ref["test_inertia"].toDouble(), 0, 'f', 2);
+                .arg(testInertia, 0, 'f', 2)
+                .arg(ref["test_inertia"].toDouble(), 0, 'f', 2);
     if (labelled) {
         // Agreement with the classes is not what k-means optimises: a lower-inertia optimum
         // may agree less (digits), so ARI must hold only where ours is not the better optimum.
         const double ours = adjustedRand(s.test.labels, model.predict(s.test.X).cast<int>());
-        line += QStringLiteral("; test ARI ours %1, sklearn %2").arg(ours, 0, 'f', 4).arg(ref["ari"].toDouble(), 0, 'f', 4);
-        QVERIFY2(ours >= ref["ari"].toDouble() - 0.01 || model.inertia() < theirs * (1 - 1e-9), qPrintable(line));
+        line += QStringLiteral("; test ARI ours %1, sklearn %2")
+                    .arg(ours, 0, 'f', 4)
+                    .arg(ref["ari"].toDouble(), 0, 'f', 4);
+        QVERIFY2(ours >= ref["ari"].toDouble() - 0.01 || model.inertia() < theirs * (1 - 1e-9),
+                 qPrintable(line));
     }
     g_quality.add(line);
     QVERIFY2(model.inertia() <= theirs * 1.01, qPrintable(line));
@@ -170,8 +176,9 @@ void tst_MlCluster::assignmentIsExactNearTies()
     centers << offset, offset, offset + 2.0, offset;
     const auto model = modelWithCenters(centers);
     Eigen::MatrixXd X(6, 2);
-    X << offset + 1.0 + 1e-6, offset, offset + 1.0 - 1e-6, offset + 3.0, offset + 1.0 + 1e-3, offset - 5.0,
-        offset + 0.999, offset, offset + 1.0 + 1e-6, offset + 1e3, offset + 1.0 - 1e-6, offset - 1e3;
+    X << offset + 1.0 + 1e-6, offset, offset + 1.0 - 1e-6, offset + 3.0, offset + 1.0 + 1e-3,
+        offset - 5.0, offset + 0.999, offset, offset + 1.0 + 1e-6, offset + 1e3,
+        offset + 1.0 - 1e-6, offset - 1e3;
     const Eigen::VectorXd predicted = model->predict(X);
     for (Eigen::Index i = 0; i < X.rows(); ++i) {
         const double d0 = (X.row(i) - centers.row(0)).squaredNorm();

@@ -110,7 +110,10 @@ void tst_MlDecomposition::matchesSklearn()
     const Split s = rawSplit(dataset);
     const QStringList csv = writeSplit(m_dir, dataset + "_raw", s, false);
     QString error;
-    const QJsonObject ref = runPython(kScript, {csv[0], csv[1], QString::number(components), whiten ? "1" : "0"}, &error);
+    const QJsonObject ref
+        = runPython(kScript,
+                    {csv[0], csv[1], QString::number(components), whiten ? "1" : "0"},
+                    &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     PcaParams p;
     p.nComponents = components;
@@ -121,25 +124,33 @@ void tst_MlDecomposition::matchesSklearn()
     const Eigen::MatrixXd skComponents = matrixFromJson(ref["components"].toArray());
     QCOMPARE(model.componentCount(), skComponents.rows());
     const Eigen::VectorXd skVariance = vectorFromJson(ref["variance"].toArray());
-    QVERIFY(((model.explainedVariance() - skVariance).array().abs() / skVariance.array()).maxCoeff() < 1e-9);
-    QVERIFY((model.explainedVarianceRatio() - vectorFromJson(ref["ratio"].toArray())).lpNorm<Eigen::Infinity>() < 1e-12);
+    QVERIFY(((model.explainedVariance() - skVariance).array().abs() / skVariance.array()).maxCoeff()
+            < 1e-9);
+    QVERIFY((model.explainedVarianceRatio() - vectorFromJson(ref["ratio"].toArray()))
+                .lpNorm<Eigen::Infinity>()
+            < 1e-12);
     // Same signs as scikit-learn (svd_flip): no per-component sign juggling here.
     const double devComponents = (model.components() - skComponents).lpNorm<Eigen::Infinity>();
     g_worstComponent = std::max(g_worstComponent, devComponents);
-    QVERIFY2(devComponents < 1e-7, qPrintable(QStringLiteral("components differ by %1").arg(devComponents)));
+    QVERIFY2(devComponents < 1e-7,
+             qPrintable(QStringLiteral("components differ by %1").arg(devComponents)));
     const Eigen::MatrixXd skScores = matrixFromJson(ref["scores"].toArray());
     const Eigen::MatrixXd scores = model.transform(s.test.X);
-    const double devScores = (scores - skScores).lpNorm<Eigen::Infinity>() / std::max(1.0, skScores.lpNorm<Eigen::Infinity>());
+    const double devScores = (scores - skScores).lpNorm<Eigen::Infinity>()
+                             / std::max(1.0, skScores.lpNorm<Eigen::Infinity>());
     QVERIFY2(devScores < 1e-7, qPrintable(QStringLiteral("scores differ by %1").arg(devScores)));
     const Eigen::MatrixXd skBack = matrixFromJson(ref["back"].toArray());
-    QVERIFY((model.inverseTransform(scores) - skBack).lpNorm<Eigen::Infinity>() < 1e-7 * std::max(1.0, skBack.lpNorm<Eigen::Infinity>()));
+    QVERIFY((model.inverseTransform(scores) - skBack).lpNorm<Eigen::Infinity>()
+            < 1e-7 * std::max(1.0, skBack.lpNorm<Eigen::Infinity>()));
     if (whiten) { // unit variance on the training rows
         const Eigen::MatrixXd t = model.transform(s.train.X);
-        const Eigen::RowVectorXd var = (t.rowwise() - t.colwise().mean()).colwise().squaredNorm() / double(t.rows() - 1);
+        const Eigen::RowVectorXd var = (t.rowwise() - t.colwise().mean()).colwise().squaredNorm()
+                                       / double(t.rows() - 1);
         QVERIFY((var.array() - 1.0).abs().maxCoeff() < 1e-9);
     }
     // Importance: each feature's share of the kept variance, summing to the kept ratio.
-    QVERIFY(std::abs(model.featureImportance().sum() - model.explainedVarianceRatio().sum()) < 1e-12);
+    QVERIFY(std::abs(model.featureImportance().sum() - model.explainedVarianceRatio().sum())
+            < 1e-12);
 }
 
 void tst_MlDecomposition::varianceFractionAndAll()
@@ -184,7 +195,8 @@ void tst_MlDecomposition::largeMeansStayAccurate()
     model.fit(X);
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(cov);
     const Eigen::VectorXd expected = eig.eigenvalues().reverse();
-    QVERIFY(((model.explainedVariance() - expected).array().abs() / expected.array()).maxCoeff() < 1e-6);
+    QVERIFY(((model.explainedVariance() - expected).array().abs() / expected.array()).maxCoeff()
+            < 1e-6);
 }
 
 void tst_MlDecomposition::threadIndependent()
@@ -237,14 +249,16 @@ void tst_MlDecomposition::paramsValidation()
         p.validate();
         QFAIL("accepted");
     } catch (const std::invalid_argument &e) {
-        QCOMPARE(QString::fromUtf8(e.what()), QStringLiteral("nComponents must be >= 0 and finite, got -1"));
+        QCOMPARE(QString::fromUtf8(e.what()),
+                 QStringLiteral("nComponents must be >= 0 and finite, got -1"));
     }
     p.nComponents = 2.5;
     try {
         p.validate();
         QFAIL("accepted");
     } catch (const std::invalid_argument &e) {
-        QCOMPARE(QString::fromUtf8(e.what()), QStringLiteral("nComponents must be a whole number when >= 1, got 2.5"));
+        QCOMPARE(QString::fromUtf8(e.what()),
+                 QStringLiteral("nComponents must be a whole number when >= 1, got 2.5"));
     }
     Pca model;
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, model.fit(Eigen::MatrixXd::Random(1, 3)));

@@ -78,7 +78,8 @@ void tst_MlElasticNet::initTestCase()
 
 void tst_MlElasticNet::cleanupTestCase()
 {
-    g_quality.print("elastic net / lasso test R² on diabetes (seeded 75/25 split) vs scikit-learn:");
+    g_quality.print(
+        "elastic net / lasso test R² on diabetes (seeded 75/25 split) vs scikit-learn:");
 }
 
 void tst_MlElasticNet::optimumMatchesSklearn_data()
@@ -88,12 +89,18 @@ void tst_MlElasticNet::optimumMatchesSklearn_data()
     QTest::addColumn<bool>("fitIntercept");
     QTest::addColumn<int>("gram"); // ElasticNetParams::Gram
     QTest::addColumn<int>("rows"); // 0 = all
-    QTest::newRow("lasso 0.1, covariance") << 0.1 << 1.0 << true << int(ElasticNetParams::Gram::Always) << 0;
-    QTest::newRow("lasso 0.1, residual") << 0.1 << 1.0 << true << int(ElasticNetParams::Gram::Never) << 0;
-    QTest::newRow("enet 0.5/0.3, covariance") << 0.5 << 0.3 << true << int(ElasticNetParams::Gram::Always) << 0;
-    QTest::newRow("enet 0.5/0.3, residual") << 0.5 << 0.3 << true << int(ElasticNetParams::Gram::Never) << 0;
-    QTest::newRow("enet no intercept") << 0.05 << 0.7 << false << int(ElasticNetParams::Gram::Auto) << 0;
-    QTest::newRow("lasso p > n (auto = residual)") << 0.02 << 1.0 << true << int(ElasticNetParams::Gram::Auto) << 8;
+    QTest::newRow("lasso 0.1, covariance")
+        << 0.1 << 1.0 << true << int(ElasticNetParams::Gram::Always) << 0;
+    QTest::newRow("lasso 0.1, residual")
+        << 0.1 << 1.0 << true << int(ElasticNetParams::Gram::Never) << 0;
+    QTest::newRow("enet 0.5/0.3, covariance")
+        << 0.5 << 0.3 << true << int(ElasticNetParams::Gram::Always) << 0;
+    QTest::newRow("enet 0.5/0.3, residual")
+        << 0.5 << 0.3 << true << int(ElasticNetParams::Gram::Never) << 0;
+    QTest::newRow("enet no intercept")
+        << 0.05 << 0.7 << false << int(ElasticNetParams::Gram::Auto) << 0;
+    QTest::newRow("lasso p > n (auto = residual)")
+        << 0.02 << 1.0 << true << int(ElasticNetParams::Gram::Auto) << 8;
 }
 
 // With a tight tolerance both solvers must land on the same (unique, for l1Ratio < 1 or
@@ -113,13 +120,24 @@ void tst_MlElasticNet::optimumMatchesSklearn()
         train.X = train.X.topRows(rows).eval();
         train.target = train.target.head(rows).eval();
     }
-    const QString tag = QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_').replace(u'/', u'_');
-    const QString trainCsv = writeCsv(m_dir, tag + QStringLiteral("_train.csv"), train.X, train.target);
-    const QString testCsv = writeCsv(m_dir, tag + QStringLiteral("_test.csv"), s.test.X, s.test.target);
+    const QString tag
+        = QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_').replace(u'/', u'_');
+    const QString trainCsv = writeCsv(m_dir,
+                                      tag + QStringLiteral("_train.csv"),
+                                      train.X,
+                                      train.target);
+    const QString testCsv = writeCsv(m_dir,
+                                     tag + QStringLiteral("_test.csv"),
+                                     s.test.X,
+                                     s.test.target);
     QString error;
     const QJsonObject ref = runPython(kScript,
-                                      {trainCsv, testCsv, QString::number(alpha), QString::number(l1Ratio),
-                                       QStringLiteral("1e-12"), fitIntercept ? "1" : "0"},
+                                      {trainCsv,
+                                       testCsv,
+                                       QString::number(alpha),
+                                       QString::number(l1Ratio),
+                                       QStringLiteral("1e-12"),
+                                       fitIntercept ? "1" : "0"},
                                       &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
 
@@ -133,11 +151,13 @@ void tst_MlElasticNet::optimumMatchesSklearn()
     const double scale = std::max(1.0, skCoef.lpNorm<Eigen::Infinity>());
     const double dev = (model.coefficients() - skCoef).lpNorm<Eigen::Infinity>() / scale;
     QVERIFY2(dev < 1e-6, qPrintable(QStringLiteral("coefficients differ by %1 (scaled)").arg(dev)));
-    QVERIFY(std::abs(model.intercept() - ref["intercept"].toDouble()) < 1e-6 * std::max(1.0, std::abs(model.intercept())));
+    QVERIFY(std::abs(model.intercept() - ref["intercept"].toDouble())
+            < 1e-6 * std::max(1.0, std::abs(model.intercept())));
     // Exact zeros where sklearn has them (the L1 part selects the same features).
     for (Eigen::Index j = 0; j < skCoef.size(); ++j)
         if (l1Ratio > 0 && skCoef[j] == 0.0)
-            QVERIFY2(std::abs(model.coefficients()[j]) < 1e-9 * scale, qPrintable(QString::number(j)));
+            QVERIFY2(std::abs(model.coefficients()[j]) < 1e-9 * scale,
+                     qPrintable(QString::number(j)));
 }
 
 void tst_MlElasticNet::testR2VsSklearn_data()
@@ -162,8 +182,12 @@ void tst_MlElasticNet::testR2VsSklearn()
     const QStringList csv = writeSplit(m_dir, QStringLiteral("diabetes"), s, false);
     QString error;
     const QJsonObject ref = runPython(kScript,
-                                      {csv[0], csv[1], QString::number(alpha), QString::number(l1Ratio),
-                                       QStringLiteral("1e-4"), QStringLiteral("1")},
+                                      {csv[0],
+                                       csv[1],
+                                       QString::number(alpha),
+                                       QString::number(l1Ratio),
+                                       QStringLiteral("1e-4"),
+                                       QStringLiteral("1")},
                                       &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     ElasticNet model(params(alpha, l1Ratio));
@@ -172,9 +196,12 @@ void tst_MlElasticNet::testR2VsSklearn()
     const double theirs = ref["r2"].toDouble();
     g_quality.add(QStringLiteral("%1: ours %2 (%3 sweeps), sklearn %4 (%5 iterations)")
                       .arg(QString::fromLatin1(QTest::currentDataTag()))
-                      .arg(ours, 0, 'f', 4).arg(model.iterations())
-                      .arg(theirs, 0, 'f', 4).arg(ref["n_iter"].toInt()));
-    QVERIFY2(ours >= theirs - 0.01, qPrintable(QStringLiteral("R² %1 vs sklearn %2").arg(ours).arg(theirs)));
+                      .arg(ours, 0, 'f', 4)
+                      .arg(model.iterations())
+                      .arg(theirs, 0, 'f', 4)
+                      .arg(ref["n_iter"].toInt()));
+    QVERIFY2(ours >= theirs - 0.01,
+             qPrintable(QStringLiteral("R² %1 vs sklearn %2").arg(ours).arg(theirs)));
 }
 
 void tst_MlElasticNet::lassoIsSparse()
@@ -183,7 +210,8 @@ void tst_MlElasticNet::lassoIsSparse()
     // Above alpha_max = max_j |x_j'(y - mean y)| / n every coefficient is zero; just below it
     // exactly one is not.
     const Eigen::MatrixXd Xc = s.train.X.rowwise() - s.train.X.colwise().mean();
-    const double alphaMax = (Xc.transpose() * (s.train.target.array() - s.train.target.mean()).matrix())
+    const double alphaMax = (Xc.transpose()
+                             * (s.train.target.array() - s.train.target.mean()).matrix())
                                 .lpNorm<Eigen::Infinity>()
                             / double(Xc.rows());
     ElasticNet strong(params(alphaMax * 1.001, 1.0));
@@ -225,7 +253,8 @@ void tst_MlElasticNet::objectiveDecreasesAndCancel()
         RecordingObserver cancelling;
         cancelling.cancelAfter = 2;
         ElasticNet cancelled(p);
-        QVERIFY_THROWS_EXCEPTION(fb::ml::Cancelled, cancelled.fit(s.train.X, s.train.target, cancelling));
+        QVERIFY_THROWS_EXCEPTION(fb::ml::Cancelled,
+                                 cancelled.fit(s.train.X, s.train.target, cancelling));
         QCOMPARE(cancelling.iterations, 2);
     }
 }
@@ -269,7 +298,8 @@ void tst_MlElasticNet::badArchivesRejected()
     badRatio.setDouble("l1_ratio", 1.5);
     expectError(badRatio, QStringLiteral("l1Ratio must be in [0, 1], got 1.5"));
     Archive nan = a;
-    nan.setVector("coefficients", Eigen::VectorXd::Constant(10, std::numeric_limits<double>::quiet_NaN()));
+    nan.setVector("coefficients",
+                  Eigen::VectorXd::Constant(10, std::numeric_limits<double>::quiet_NaN()));
     expectError(nan, QStringLiteral("NaN"));
 }
 
@@ -283,7 +313,8 @@ void tst_MlElasticNet::paramsValidation_data()
                                << "alpha must be >= 0 and finite, got inf";
     QTest::newRow("l1Ratio") << "l1Ratio" << 1.1 << "l1Ratio must be in [0, 1], got 1.1";
     QTest::newRow("maxIterations") << "maxIterations" << 0.0 << "maxIterations must be >= 1, got 0";
-    QTest::newRow("tolerance") << "tolerance" << -1e-3 << "tolerance must be >= 0 and finite, got -0.001";
+    QTest::newRow("tolerance") << "tolerance" << -1e-3
+                               << "tolerance must be >= 0 and finite, got -0.001";
 }
 
 void tst_MlElasticNet::paramsValidation()

@@ -77,14 +77,16 @@ private:
 void tst_MlForest::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    QVERIFY2(!qEnvironmentVariable("FLOWBENCH_SOURCE_DIR").isEmpty(), "FLOWBENCH_SOURCE_DIR is not set");
+    QVERIFY2(!qEnvironmentVariable("FLOWBENCH_SOURCE_DIR").isEmpty(),
+             "FLOWBENCH_SOURCE_DIR is not set");
     m_haveSklearn = sklearnAvailable(&m_skipReason);
     fb::ml::setThreadBudget(2);
 }
 
 void tst_MlForest::cleanupTestCase()
 {
-    qInfo("random forests: worst (ours - scikit-learn) test score over the datasets: %+.4f", g_worst);
+    qInfo("random forests: worst (ours - scikit-learn) test score over the datasets: %+.4f",
+          g_worst);
 }
 
 void tst_MlForest::vsSklearn_data()
@@ -120,15 +122,18 @@ void tst_MlForest::vsSklearn()
     const QJsonObject ref = runPython((std::string(kPythonSplits) + kSklearnScript).c_str(),
                                       writeProblem(m_dir, dataset, d.X, y, splits)
                                           + QStringList{regression ? "regression" : "classification",
-                                                        QString::number(trees), QString::number(maxDepth),
-                                                        maxFeatures, QString::number(kSeeds)},
+                                                        QString::number(trees),
+                                                        QString::number(maxDepth),
+                                                        maxFeatures,
+                                                        QString::number(kSeeds)},
                                       &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
 
     double ours = 0.0;
     for (const Split &s : splits) {
         for (int seed = 0; seed < kSeeds; ++seed) {
-            RandomForestParams params = regression ? RandomForestParams::regressor() : RandomForestParams{};
+            RandomForestParams params = regression ? RandomForestParams::regressor()
+                                                   : RandomForestParams{};
             params.nEstimators = trees;
             params.tree.maxDepth = maxDepth;
             params.tree.maxFeatures = fb::ml::MaxFeatures::parse(maxFeatures.toStdString());
@@ -148,9 +153,17 @@ void tst_MlForest::vsSklearn()
     ours /= double(kSplits * kSeeds);
     const double theirs = ref["score"].toDouble();
     g_worst = std::min(g_worst, ours - theirs);
-    qInfo("%s, %d trees, depth %d, max_features %s: ours %.4f, scikit-learn %.4f (mean test %s over %d splits x %d seeds)",
-          qPrintable(dataset), trees, maxDepth, qPrintable(maxFeatures), ours, theirs,
-          regression ? "R^2" : "accuracy", kSplits, kSeeds);
+    qInfo("%s, %d trees, depth %d, max_features %s: ours %.4f, scikit-learn %.4f (mean test %s "
+          "over %d splits x %d seeds)",
+          qPrintable(dataset),
+          trees,
+          maxDepth,
+          qPrintable(maxFeatures),
+          ours,
+          theirs,
+          regression ? "R^2" : "accuracy",
+          kSplits,
+          kSeeds);
     QVERIFY2(ours >= theirs - 0.01,
              qPrintable(QStringLiteral("ours %1 < scikit-learn %2 - 0.01").arg(ours).arg(theirs)));
 }
@@ -171,7 +184,8 @@ void tst_MlForest::importanceFindsTheSignal()
     importance.maxCoeff(&best);
     QCOMPARE(best, Eigen::Index(0));
     for (Eigen::Index j : {1, 2, 4, 5, 6, 7})
-        QVERIFY2(importance[j] < importance[3], qPrintable(QStringLiteral("noise feature %1").arg(j)));
+        QVERIFY2(importance[j] < importance[3],
+                 qPrintable(QStringLiteral("noise feature %1").arg(j)));
     // Probabilities are means of leaf proportions: in [0, 1], rows sum to one.
     const Eigen::MatrixXd proba = forest.predictProba(X);
     QVERIFY((proba.rowwise().sum().array() - 1.0).abs().maxCoeff() < 1e-12);
@@ -198,8 +212,8 @@ void tst_MlForest::roundTrip()
     RandomForestRegressor regressor(rp);
     regressor.fit(diabetes.X, diabetes.target);
 
-    const std::vector<std::pair<const fb::ml::Estimator *, const Eigen::MatrixXd *>> models{
-        {&classifier, &X}, {&regressor, &diabetes.X}};
+    const std::vector<std::pair<const fb::ml::Estimator *, const Eigen::MatrixXd *>>
+        models{{&classifier, &X}, {&regressor, &diabetes.X}};
     for (const auto &[model, input] : models) {
         Archive saved;
         const auto loaded = throughJson(*model, &saved);
@@ -248,10 +262,12 @@ void tst_MlForest::badArchivesRejected()
     QCOMPARE(rejects(noTrees, QStringLiteral("holds no trees")), QString());
     Archive badCount = a;
     badCount.setInt("n_estimators", 0);
-    QCOMPARE(rejects(badCount, QStringLiteral("nEstimators must be in [1, 100000], got 0")), QString());
+    QCOMPARE(rejects(badCount, QStringLiteral("nEstimators must be in [1, 100000], got 0")),
+             QString());
     Archive importance = a;
     importance.setVector("importance", Eigen::VectorXd::Zero(2));
-    QCOMPARE(rejects(importance, QStringLiteral("'importance' has 2 values for 4 features")), QString());
+    QCOMPARE(rejects(importance, QStringLiteral("'importance' has 2 values for 4 features")),
+             QString());
     Archive width = a; // leaves of width 3 read as 2 classes
     width.setInt("classes", 2);
     QCOMPARE(rejects(width, QStringLiteral("leaf values for")), QString());
@@ -265,7 +281,8 @@ void tst_MlForest::paramsValidation()
         p.validate();
         QFAIL("nEstimators = 0 was accepted");
     } catch (const std::invalid_argument &e) {
-        QCOMPARE(QString::fromUtf8(e.what()), QStringLiteral("nEstimators must be in [1, 100000], got 0"));
+        QCOMPARE(QString::fromUtf8(e.what()),
+                 QStringLiteral("nEstimators must be in [1, 100000], got 0"));
     }
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, RandomForestClassifier{p});
     p = {};

@@ -49,7 +49,9 @@ for seed in range(int(sys.argv[4])):
 print(json.dumps({"scores": scores, "epochs": epochs}))
 )PY";
 
-const int kSeeds = qEnvironmentVariableIsSet("MLP_SEEDS") ? qEnvironmentVariableIntValue("MLP_SEEDS") : 5;
+const int kSeeds = qEnvironmentVariableIsSet("MLP_SEEDS")
+                       ? qEnvironmentVariableIntValue("MLP_SEEDS")
+                       : 5;
 QualityLog g_quality;
 
 struct Setting
@@ -130,22 +132,33 @@ void tst_MlMlp::initTestCase()
 void tst_MlMlp::cleanupTestCase()
 {
     fb::ml::setThreadBudget(1);
-    g_quality.print("MLP test metric (mean over seeds 0-4; seeded 75/25 split, standardized) vs scikit-learn:");
+    g_quality.print(
+        "MLP test metric (mean over seeds 0-4; seeded 75/25 split, standardized) vs scikit-learn:");
 }
 
 void tst_MlMlp::qualityVsSklearn_data()
 {
     QTest::addColumn<QString>("dataset");
     QTest::addColumn<QString>("settings"); // space-separated key=value
-    QTest::newRow("iris, defaults") << "iris" << "";
-    QTest::newRow("wine, defaults") << "wine" << "";
-    QTest::newRow("breast_cancer, 64-64 tanh") << "breast_cancer" << "hidden_layer_sizes=64,64 activation=tanh";
-    QTest::newRow("breast_cancer, sgd adaptive") << "breast_cancer" << "solver=sgd learning_rate=adaptive learning_rate_init=0.01";
-    QTest::newRow("digits, 64-64 adam 30 epochs") << "digits" << "hidden_layer_sizes=64,64 max_iter=30";
-    QTest::newRow("digits, early stopping") << "digits" << "early_stopping=true";
-    QTest::newRow("diabetes regressor, 16 lr 0.05 150") << "diabetes" << "hidden_layer_sizes=16 learning_rate_init=0.05 max_iter=150";
-    QTest::newRow("diabetes regressor, 32 lr 0.01 early") << "diabetes" << "hidden_layer_sizes=32 learning_rate_init=0.01 max_iter=1000 early_stopping=true";
-
+    QTest::newRow("iris, defaults") << "iris"
+                                    << "";
+    QTest::newRow("wine, defaults") << "wine"
+                                    << "";
+    QTest::newRow("breast_cancer, 64-64 tanh") << "breast_cancer"
+                                               << "hidden_layer_sizes=64,64 activation=tanh";
+    QTest::newRow("breast_cancer, sgd adaptive")
+        << "breast_cancer"
+        << "solver=sgd learning_rate=adaptive learning_rate_init=0.01";
+    QTest::newRow("digits, 64-64 adam 30 epochs") << "digits"
+                                                  << "hidden_layer_sizes=64,64 max_iter=30";
+    QTest::newRow("digits, early stopping") << "digits"
+                                            << "early_stopping=true";
+    QTest::newRow("diabetes regressor, 16 lr 0.05 150")
+        << "diabetes"
+        << "hidden_layer_sizes=16 learning_rate_init=0.05 max_iter=150";
+    QTest::newRow("diabetes regressor, 32 lr 0.01 early")
+        << "diabetes"
+        << "hidden_layer_sizes=32 learning_rate_init=0.01 max_iter=1000 early_stopping=true";
 }
 
 void tst_MlMlp::qualityVsSklearn()
@@ -188,20 +201,26 @@ void tst_MlMlp::qualityVsSklearn()
     }
     g_quality.add(QStringLiteral("%1: ours %2 (%3 epochs), sklearn %4 (%5 epochs)")
                       .arg(QString::fromLatin1(QTest::currentDataTag()))
-                      .arg(ours, 0, 'f', 4).arg(epochs / kSeeds)
+                      .arg(ours, 0, 'f', 4)
+                      .arg(epochs / kSeeds)
                       .arg(theirs, 0, 'f', 4)
                       .arg(vectorFromJson(ref["epochs"].toArray()).mean(), 0, 'f', 0));
-    QVERIFY2(ours >= theirs - 0.01, qPrintable(QStringLiteral("%1 vs sklearn %2").arg(ours).arg(theirs)));
+    QVERIFY2(ours >= theirs - 0.01,
+             qPrintable(QStringLiteral("%1 vs sklearn %2").arg(ours).arg(theirs)));
 }
 
 void tst_MlMlp::gradientMatchesFiniteDifferences_data()
 {
     QTest::addColumn<int>("output"); // MlpOutput
     QTest::addColumn<int>("activation");
-    QTest::newRow("softmax, relu") << int(fb::ml::MlpOutput::Softmax) << int(fb::ml::Activation::Relu);
-    QTest::newRow("softmax, tanh") << int(fb::ml::MlpOutput::Softmax) << int(fb::ml::Activation::Tanh);
-    QTest::newRow("logistic, logistic") << int(fb::ml::MlpOutput::Logistic) << int(fb::ml::Activation::Logistic);
-    QTest::newRow("identity, tanh") << int(fb::ml::MlpOutput::Identity) << int(fb::ml::Activation::Tanh);
+    QTest::newRow("softmax, relu")
+        << int(fb::ml::MlpOutput::Softmax) << int(fb::ml::Activation::Relu);
+    QTest::newRow("softmax, tanh")
+        << int(fb::ml::MlpOutput::Softmax) << int(fb::ml::Activation::Tanh);
+    QTest::newRow("logistic, logistic")
+        << int(fb::ml::MlpOutput::Logistic) << int(fb::ml::Activation::Logistic);
+    QTest::newRow("identity, tanh")
+        << int(fb::ml::MlpOutput::Identity) << int(fb::ml::Activation::Tanh);
 }
 
 // Back-propagation against central differences of the loss, parameter by parameter.
@@ -218,7 +237,9 @@ void tst_MlMlp::gradientMatchesFiniteDifferences()
     const Eigen::MatrixXd input = randomMatrix(4, columns, 11);
     Eigen::VectorXd targets(columns);
     for (Eigen::Index i = 0; i < columns; ++i)
-        targets[i] = out == fb::ml::MlpOutput::Identity ? 0.3 * double(i) - 1.0 : double(i % outputs == 0 ? 0 : i % outputs);
+        targets[i] = out == fb::ml::MlpOutput::Identity
+                         ? 0.3 * double(i) - 1.0
+                         : double(i % outputs == 0 ? 0 : i % outputs);
     if (out == fb::ml::MlpOutput::Logistic)
         targets = (targets.array() > 0.0).cast<double>();
     fb::ml::MlpWorkspace ws;
@@ -239,9 +260,12 @@ void tst_MlMlp::gradientMatchesFiniteDifferences()
         net.lossAndGradient(ws, columns, targets.data());
         const double down = ws.loss;
         net.parameters()[k] = saved;
-        worst = std::max(worst, std::abs((up - down) / (2 * h) - gradient[k]) / std::max(1.0, std::abs(gradient[k])));
+        worst = std::max(worst,
+                         std::abs((up - down) / (2 * h) - gradient[k])
+                             / std::max(1.0, std::abs(gradient[k])));
     }
-    QVERIFY2(worst < 1e-6, qPrintable(QStringLiteral("worst relative gradient error %1").arg(worst)));
+    QVERIFY2(worst < 1e-6,
+             qPrintable(QStringLiteral("worst relative gradient error %1").arg(worst)));
 }
 
 void tst_MlMlp::earlyStoppingKeepsBestWeights()
@@ -328,8 +352,8 @@ void tst_MlMlp::roundTrip()
     const Split r = seededSplit(readDataset(QStringLiteral("diabetes")), false);
     MlpRegressor regressor(p);
     regressor.fit(r.train.X, r.train.target);
-    const std::vector<std::pair<const fb::ml::Estimator *, const Eigen::MatrixXd *>> cases{
-        {&classifier, &c.test.X}, {&regressor, &r.test.X}};
+    const std::vector<std::pair<const fb::ml::Estimator *, const Eigen::MatrixXd *>>
+        cases{{&classifier, &c.test.X}, {&regressor, &r.test.X}};
     for (const auto &[model, X] : cases) {
         Archive archive;
         model->save(archive);
@@ -379,11 +403,14 @@ void tst_MlMlp::paramsValidation_data()
     QTest::addColumn<QString>("field");
     QTest::addColumn<double>("value");
     QTest::addColumn<QString>("message");
-    QTest::newRow("layer 0") << "hidden" << 0.0 << "hiddenLayerSizes entries must be in [1, 100000], got 0";
+    QTest::newRow("layer 0") << "hidden" << 0.0
+                             << "hiddenLayerSizes entries must be in [1, 100000], got 0";
     QTest::newRow("alpha") << "alpha" << -1.0 << "alpha must be >= 0 and finite, got -1";
-    QTest::newRow("learningRateInit") << "learningRateInit" << 0.0 << "learningRateInit must be > 0 and finite, got 0";
+    QTest::newRow("learningRateInit")
+        << "learningRateInit" << 0.0 << "learningRateInit must be > 0 and finite, got 0";
     QTest::newRow("momentum") << "momentum" << 1.5 << "momentum must be in [0, 1], got 1.5";
-    QTest::newRow("validationFraction") << "validationFraction" << 1.0 << "validationFraction must be in (0, 1), got 1";
+    QTest::newRow("validationFraction")
+        << "validationFraction" << 1.0 << "validationFraction must be in (0, 1), got 1";
     QTest::newRow("beta2") << "beta2" << 1.0 << "beta2 must be in [0, 1), got 1";
     QTest::newRow("nIterNoChange") << "nIterNoChange" << 0.0 << "nIterNoChange must be >= 1, got 0";
 }

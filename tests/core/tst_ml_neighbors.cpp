@@ -108,7 +108,10 @@ void tst_MlNeighbors::qualityVsSklearn()
     const QStringList csv = writeSplit(m_dir, dataset, s, classifier);
     QString error;
     const QJsonObject ref = runPython(kScript,
-                                      {csv[0], csv[1], classifier ? "1" : "0", QString::number(k),
+                                      {csv[0],
+                                       csv[1],
+                                       classifier ? "1" : "0",
+                                       QString::number(k),
                                        distance ? "distance" : "uniform"},
                                       &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
@@ -118,20 +121,25 @@ void tst_MlNeighbors::qualityVsSklearn()
         KNeighborsClassifier model(params(k, distance));
         model.fit(s.train.X, s.train.labels, s.train.classes);
         ours = accuracy(s.test.labels, model.predict(s.test.X));
-        const Eigen::MatrixXd diff = model.predictProba(s.test.X) - matrixFromJson(ref["proba"].toArray());
+        const Eigen::MatrixXd diff = model.predictProba(s.test.X)
+                                     - matrixFromJson(ref["proba"].toArray());
         differing = (diff.rowwise().lpNorm<Eigen::Infinity>().array() > 1e-9).count();
     } else {
         KNeighborsRegressor model(params(k, distance));
         model.fit(s.train.X, s.train.target);
         const Eigen::VectorXd predicted = model.predict(s.test.X);
         ours = r2(s.test.target, predicted);
-        differing = ((predicted - vectorFromJson(ref["pred"].toArray())).array().abs() > 1e-9).count();
+        differing = ((predicted - vectorFromJson(ref["pred"].toArray())).array().abs() > 1e-9)
+                        .count();
     }
     const double theirs = ref["score"].toDouble();
     g_quality.add(QStringLiteral("%1: ours %2, sklearn %3, rows with different outputs %4")
                       .arg(QString::fromLatin1(QTest::currentDataTag()))
-                      .arg(ours, 0, 'f', 4).arg(theirs, 0, 'f', 4).arg(differing));
-    QVERIFY2(ours >= theirs - 0.01, qPrintable(QStringLiteral("%1 vs sklearn %2").arg(ours).arg(theirs)));
+                      .arg(ours, 0, 'f', 4)
+                      .arg(theirs, 0, 'f', 4)
+                      .arg(differing));
+    QVERIFY2(ours >= theirs - 0.01,
+             qPrintable(QStringLiteral("%1 vs sklearn %2").arg(ours).arg(theirs)));
     QVERIFY2(differing <= s.test.X.rows() / 100, qPrintable(QString::number(differing)));
 }
 
@@ -203,8 +211,8 @@ void tst_MlNeighbors::roundTrip()
     const Split r = seededSplit(readDataset(QStringLiteral("diabetes")), false);
     KNeighborsRegressor regressor(params(7, false));
     regressor.fit(r.train.X, r.train.target);
-    const std::vector<std::pair<const fb::ml::Estimator *, const Eigen::MatrixXd *>> cases{
-        {&classifier, &c.test.X}, {&regressor, &r.test.X}};
+    const std::vector<std::pair<const fb::ml::Estimator *, const Eigen::MatrixXd *>>
+        cases{{&classifier, &c.test.X}, {&regressor, &r.test.X}};
     for (const auto &[model, X] : cases) {
         Archive archive;
         model->save(archive);
@@ -238,7 +246,8 @@ void tst_MlNeighbors::validation()
         model.fit(Eigen::MatrixXd::Random(5, 2), y, 2);
         QFAIL("accepted");
     } catch (const std::invalid_argument &e) {
-        QCOMPARE(QString::fromUtf8(e.what()), QStringLiteral("neighbors = 6 exceeds the 5 training rows"));
+        QCOMPARE(QString::fromUtf8(e.what()),
+                 QStringLiteral("neighbors = 6 exceeds the 5 training rows"));
     }
     KNeighborsClassifier ok(params(3, false));
     ok.fit(Eigen::MatrixXd::Random(5, 2), y, 2);

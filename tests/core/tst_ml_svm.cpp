@@ -78,7 +78,8 @@ void tst_MlSvm::initTestCase()
 void tst_MlSvm::cleanupTestCase()
 {
     fb::ml::setThreadBudget(1);
-    g_quality.print("linear SVM test accuracy (seeded stratified 75/25 split, standardized) vs LinearSVC:");
+    g_quality.print(
+        "linear SVM test accuracy (seeded stratified 75/25 split, standardized) vs LinearSVC:");
 }
 
 void tst_MlSvm::optimumMatchesSklearn_data()
@@ -102,7 +103,9 @@ void tst_MlSvm::optimumMatchesSklearn()
     const Split s = seededSplit(readDataset(dataset), true);
     const QStringList csv = writeSplit(m_dir, dataset, s, true);
     QString error;
-    const QJsonObject ref = runPython(kScript, {csv[0], csv[1], QString::number(C), "1e-9", "100000"}, &error);
+    const QJsonObject ref = runPython(kScript,
+                                      {csv[0], csv[1], QString::number(C), "1e-9", "100000"},
+                                      &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     LinearSvc model(params(C, 1e-9, 100000));
     model.fit(s.train.X, s.train.labels, s.train.classes);
@@ -136,7 +139,9 @@ void tst_MlSvm::accuracyVsSklearn()
     const Split s = seededSplit(readDataset(dataset), true);
     const QStringList csv = writeSplit(m_dir, dataset, s, true);
     QString error;
-    const QJsonObject ref = runPython(kScript, {csv[0], csv[1], QString::number(C), "1e-4", "1000"}, &error);
+    const QJsonObject ref = runPython(kScript,
+                                      {csv[0], csv[1], QString::number(C), "1e-4", "1000"},
+                                      &error);
     QVERIFY2(error.isEmpty(), qPrintable(error));
     LinearSvc model(params(C, 1e-4, 1000));
     model.fit(s.train.X, s.train.labels, s.train.classes);
@@ -144,8 +149,11 @@ void tst_MlSvm::accuracyVsSklearn()
     const double theirs = ref["accuracy"].toDouble();
     g_quality.add(QStringLiteral("%1: ours %2 (%3 passes), sklearn %4")
                       .arg(QString::fromLatin1(QTest::currentDataTag()))
-                      .arg(ours, 0, 'f', 4).arg(model.iterations()).arg(theirs, 0, 'f', 4));
-    QVERIFY2(ours >= theirs - 0.01, qPrintable(QStringLiteral("accuracy %1 vs sklearn %2").arg(ours).arg(theirs)));
+                      .arg(ours, 0, 'f', 4)
+                      .arg(model.iterations())
+                      .arg(theirs, 0, 'f', 4));
+    QVERIFY2(ours >= theirs - 0.01,
+             qPrintable(QStringLiteral("accuracy %1 vs sklearn %2").arg(ours).arg(theirs)));
 }
 
 void tst_MlSvm::probabilitiesFollowScores()
@@ -164,7 +172,7 @@ void tst_MlSvm::probabilitiesFollowScores()
             Eigen::Index best = 0;
             P.row(i).maxCoeff(&best);
             QCOMPARE(double(best), predicted[i]); // the arg-max is the SVM's class
-            if (D.cols() == 1) // binary: sigmoid of the score
+            if (D.cols() == 1)                    // binary: sigmoid of the score
                 QVERIFY(std::abs(P(i, 1) - 1.0 / (1.0 + std::exp(-D(i, 0)))) < 1e-12);
         }
     }
@@ -173,37 +181,59 @@ void tst_MlSvm::probabilitiesFollowScores()
 void tst_MlSvm::deterministicAndThreadIndependent()
 {
     const Split s = seededSplit(readDataset(QStringLiteral("digits")), true);
-    fb::ml::setThreadBudget(1);
-    LinearSvc serial;
-    serial.fit(s.train.X, s.train.labels, s.train.classes);
-    fb::ml::setThreadBudget(2);
-    LinearSvc parallel;
-    parallel.fit(s.train.X, s.train.labels, s.train.classes);
-    fb::ml::setThreadBudget(1);
-    QCOMPARE(parallel.coefficients(), serial.coefficients()); // bit-identical
-    QCOMPARE(parallel.intercepts(), serial.intercepts());
-    LinearSvcParams other;
-    other.seed = 7;
-    LinearSvc reseeded(other);
-    reseeded.fit(s.train.X, s.train.labels, s.train.classes);
-    QVERIFY(reseeded.coefficients() != serial.coefficients()); // the seed orders the updates
+    // Both solvers: the primal Newton step splits its rows in parallel, the dual runs the
+    // one-vs-rest problems side by side.
+    for (auto solver : {LinearSvcParams::Solver::Primal, LinearSvcParams::Solver::Dual}) {
+        LinearSvcParams p;
+        p.solver = solver;
+        fb::ml::setThreadBudget(1);
+        LinearSvc serial(p);
+        serial.fit(s.train.X, s.train.labels, s.train.classes);
+        fb::ml::setThreadBudget(2);
+        LinearSvc parallel(p);
+        parallel.fit(s.train.X, s.train.labels, s.train.classes);
+        fb::ml::setThreadBudget(1);
+        QCOMPARE(parallel.coefficients(), serial.coefficients()); // bit-identical
+        QCOMPARE(parallel.intercepts(), serial.intercepts());
+        if (solver == LinearSvcParams::Solver::Dual) {
+            LinearSvcParams other = p;
+            other.seed = 7;
+            LinearSvc reseeded(other);
+            reseeded.fit(s.train.X, s.train.labels, s.train.classes);
+            QVERIFY(reseeded.coefficients() != serial.coefficients()); // the seed orders the updates
+        }
+    }
 }
 
 void tst_MlSvm::observerAndCancel()
 {
     const Split s = seededSplit(readDataset(QStringLiteral("wine")), true);
-    RecordingObserver observer;
-    LinearSvc model(params(1.0, 1e-6, 1000));
-    model.fit(s.train.X, s.train.labels, s.train.classes, observer);
-    const auto &gap = observer.values["pg_gap"];
-    QCOMPARE(int(gap.size()), model.iterations());
-    QVERIFY(gap.back() <= 1e-6);
-    QCOMPARE(observer.values["loss"].size(), gap.size());
-    QVERIFY(observer.values["loss"].back() < observer.values["loss"].front());
+    // Each solver reports its own stopping quantity next to the loss.
+    const std::pair<LinearSvcParams::Solver, const char *> solvers[]
+        = {{LinearSvcParams::Solver::Dual, "pg_gap"},
+           {LinearSvcParams::Solver::Primal, "grad_norm"}};
+    for (const auto &[solver, key] : solvers) {
+        RecordingObserver observer;
+        LinearSvcParams p = params(1.0, 1e-6, 1000);
+        p.solver = solver;
+        LinearSvc model(p);
+        model.fit(s.train.X, s.train.labels, s.train.classes, observer);
+        QVERIFY(model.converged());
+        const auto &stop = observer.values[key];
+        QCOMPARE(int(stop.size()), model.iterations());
+        QVERIFY(observer.values[solver == LinearSvcParams::Solver::Dual ? "grad_norm" : "pg_gap"]
+                    .empty());
+        QCOMPARE(observer.values["loss"].size(), stop.size());
+        QVERIFY(observer.values["loss"].back() < observer.values["loss"].front());
+        if (solver == LinearSvcParams::Solver::Dual)
+            QVERIFY(stop.back() <= 1e-6);
+    }
 
     RecordingObserver cancelling;
     cancelling.cancelAfter = 3;
-    LinearSvc cancelled(params(1.0, 1e-6, 1000));
+    LinearSvcParams p = params(1.0, 1e-6, 1000);
+    p.solver = LinearSvcParams::Solver::Dual;
+    LinearSvc cancelled(p);
     QVERIFY_THROWS_EXCEPTION(fb::ml::Cancelled,
                              cancelled.fit(s.train.X, s.train.labels, s.train.classes, cancelling));
     QCOMPARE(cancelling.iterations, 3);
@@ -254,8 +284,8 @@ void tst_MlSvm::paramsValidation_data()
     QTest::addColumn<double>("value");
     QTest::addColumn<QString>("message");
     QTest::newRow("C") << "C" << 0.0 << "C must be > 0 and finite, got 0";
-    QTest::newRow("interceptScaling") << "interceptScaling" << -1.0
-                                      << "interceptScaling must be > 0 and finite, got -1";
+    QTest::newRow("interceptScaling")
+        << "interceptScaling" << -1.0 << "interceptScaling must be > 0 and finite, got -1";
     QTest::newRow("maxIterations") << "maxIterations" << 0.0 << "maxIterations must be >= 1, got 0";
     QTest::newRow("tolerance") << "tolerance" << std::numeric_limits<double>::quiet_NaN()
                                << "tolerance must be >= 0 and finite, got nan";

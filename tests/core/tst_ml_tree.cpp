@@ -86,14 +86,16 @@ private:
 void tst_MlTree::initTestCase()
 {
     QVERIFY(m_dir.isValid());
-    QVERIFY2(!qEnvironmentVariable("FLOWBENCH_SOURCE_DIR").isEmpty(), "FLOWBENCH_SOURCE_DIR is not set");
+    QVERIFY2(!qEnvironmentVariable("FLOWBENCH_SOURCE_DIR").isEmpty(),
+             "FLOWBENCH_SOURCE_DIR is not set");
     m_haveSklearn = sklearnAvailable(&m_skipReason);
     fb::ml::setThreadBudget(2);
 }
 
 void tst_MlTree::cleanupTestCase()
 {
-    qInfo("decision trees: worst (ours - scikit-learn) test score over the datasets: %+.4f", g_worst);
+    qInfo("decision trees: worst (ours - scikit-learn) test score over the datasets: %+.4f",
+          g_worst);
 }
 
 void tst_MlTree::vsSklearn_data()
@@ -101,15 +103,24 @@ void tst_MlTree::vsSklearn_data()
     QTest::addColumn<QString>("dataset");
     QTest::addColumn<QString>("criterion");
     QTest::addColumn<int>("maxDepth");
-    QTest::newRow("iris gini") << "iris" << "gini" << 0;
-    QTest::newRow("wine gini") << "wine" << "gini" << 0;
-    QTest::newRow("wine entropy") << "wine" << "entropy" << 0;
-    QTest::newRow("breast_cancer gini") << "breast_cancer" << "gini" << 0;
-    QTest::newRow("breast_cancer entropy, depth 4") << "breast_cancer" << "entropy" << 4;
-    QTest::newRow("digits gini") << "digits" << "gini" << 0;
-    QTest::newRow("digits entropy, depth 8") << "digits" << "entropy" << 8;
-    QTest::newRow("diabetes depth 3") << "diabetes" << "squared_error" << 3;
-    QTest::newRow("diabetes depth 5") << "diabetes" << "squared_error" << 5;
+    QTest::newRow("iris gini") << "iris"
+                               << "gini" << 0;
+    QTest::newRow("wine gini") << "wine"
+                               << "gini" << 0;
+    QTest::newRow("wine entropy") << "wine"
+                                  << "entropy" << 0;
+    QTest::newRow("breast_cancer gini") << "breast_cancer"
+                                        << "gini" << 0;
+    QTest::newRow("breast_cancer entropy, depth 4") << "breast_cancer"
+                                                    << "entropy" << 4;
+    QTest::newRow("digits gini") << "digits"
+                                 << "gini" << 0;
+    QTest::newRow("digits entropy, depth 8") << "digits"
+                                             << "entropy" << 8;
+    QTest::newRow("diabetes depth 3") << "diabetes"
+                                      << "squared_error" << 3;
+    QTest::newRow("diabetes depth 5") << "diabetes"
+                                      << "squared_error" << 5;
 }
 
 void tst_MlTree::vsSklearn()
@@ -158,8 +169,14 @@ void tst_MlTree::vsSklearn()
     const double theirs = ref["score"].toDouble();
     g_worst = std::min(g_worst, ours - theirs);
     qInfo("%s %s depth %d: ours %.4f, scikit-learn %.4f (mean test %s over %d splits x %d seeds)",
-          qPrintable(dataset), qPrintable(criterion), maxDepth, ours, theirs,
-          regression ? "R^2" : "accuracy", kSplits, kSeeds);
+          qPrintable(dataset),
+          qPrintable(criterion),
+          maxDepth,
+          ours,
+          theirs,
+          regression ? "R^2" : "accuracy",
+          kSplits,
+          kSeeds);
     QVERIFY2(ours >= theirs - 0.01,
              qPrintable(QStringLiteral("ours %1 < scikit-learn %2 - 0.01").arg(ours).arg(theirs)));
 }
@@ -233,8 +250,8 @@ void tst_MlTree::roundTrip()
     DecisionTreeRegressor regressor(rp);
     regressor.fit(diabetes.X, diabetes.target);
 
-    const std::vector<std::pair<const fb::ml::Estimator *, const Eigen::MatrixXd *>> models{
-        {&classifier, &X}, {&regressor, &diabetes.X}};
+    const std::vector<std::pair<const fb::ml::Estimator *, const Eigen::MatrixXd *>>
+        models{{&classifier, &X}, {&regressor, &diabetes.X}};
     for (const auto &[model, input] : models) {
         Archive saved;
         const auto loaded = throughJson(*model, &saved);
@@ -264,14 +281,22 @@ void tst_MlTree::badArchivesRejected_data()
 {
     QTest::addColumn<QString>("mutation");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("future version") << "version=2" << "version 2 is not supported";
-    QTest::newRow("wrong kind") << "kind" << "not a decision_tree_classifier archive";
-    QTest::newRow("feature out of range") << "feature" << "splits on feature 9";
-    QTest::newRow("child before parent") << "child" << "invalid children";
-    QTest::newRow("values length") << "values" << "leaf values for";
-    QTest::newRow("NaN threshold") << "nan" << "NaN or infinite";
-    QTest::newRow("bad parameter") << "min_samples_leaf=0" << "minSamplesLeaf must be >= 1, got 0";
-    QTest::newRow("missing trees") << "drop-trees" << "missing field 'trees'";
+    QTest::newRow("future version") << "version=2"
+                                    << "version 2 is not supported";
+    QTest::newRow("wrong kind") << "kind"
+                                << "not a decision_tree_classifier archive";
+    QTest::newRow("feature out of range") << "feature"
+                                          << "splits on feature 9";
+    QTest::newRow("child before parent") << "child"
+                                         << "invalid children";
+    QTest::newRow("values length") << "values"
+                                   << "leaf values for";
+    QTest::newRow("NaN threshold") << "nan"
+                                   << "NaN or infinite";
+    QTest::newRow("bad parameter") << "min_samples_leaf=0"
+                                   << "minSamplesLeaf must be >= 1, got 0";
+    QTest::newRow("missing trees") << "drop-trees"
+                                   << "missing field 'trees'";
 }
 
 void tst_MlTree::badArchivesRejected()
@@ -329,22 +354,41 @@ void tst_MlTree::paramsValidation_data()
     QTest::addColumn<QString>("field");
     QTest::addColumn<QString>("value");
     QTest::addColumn<QString>("message");
-    QTest::newRow("maxDepth") << "maxDepth" << "-1" << "maxDepth must be >= 0 (0 = unlimited), got -1";
-    QTest::newRow("minSamplesSplit") << "minSamplesSplit" << "1" << "minSamplesSplit must be >= 2, got 1";
-    QTest::newRow("minSamplesLeaf") << "minSamplesLeaf" << "0" << "minSamplesLeaf must be >= 1, got 0";
-    QTest::newRow("maxLeafNodes") << "maxLeafNodes" << "1" << "maxLeafNodes must be 0 (unlimited) or >= 2, got 1";
-    QTest::newRow("minImpurityDecrease") << "minImpurityDecrease" << "-0.5"
+    QTest::newRow("maxDepth") << "maxDepth"
+                              << "-1"
+                              << "maxDepth must be >= 0 (0 = unlimited), got -1";
+    QTest::newRow("minSamplesSplit") << "minSamplesSplit"
+                                     << "1"
+                                     << "minSamplesSplit must be >= 2, got 1";
+    QTest::newRow("minSamplesLeaf") << "minSamplesLeaf"
+                                    << "0"
+                                    << "minSamplesLeaf must be >= 1, got 0";
+    QTest::newRow("maxLeafNodes") << "maxLeafNodes"
+                                  << "1"
+                                  << "maxLeafNodes must be 0 (unlimited) or >= 2, got 1";
+    QTest::newRow("minImpurityDecrease") << "minImpurityDecrease"
+                                         << "-0.5"
                                          << "minImpurityDecrease must be finite and >= 0, got -0.5";
-    QTest::newRow("maxBins high") << "maxBins" << "256" << "maxBins must be in [2, 255], got 256";
-    QTest::newRow("maxBins low") << "maxBins" << "1" << "maxBins must be in [2, 255], got 1";
-    QTest::newRow("maxFeatures fraction") << "maxFeatures" << "1.5"
+    QTest::newRow("maxBins high") << "maxBins"
+                                  << "256"
+                                  << "maxBins must be in [2, 255], got 256";
+    QTest::newRow("maxBins low") << "maxBins"
+                                 << "1"
+                                 << "maxBins must be in [2, 255], got 1";
+    QTest::newRow("maxFeatures fraction") << "maxFeatures"
+                                          << "1.5"
                                           << "maxFeatures as a fraction must be in (0, 1], got 1.5";
-    QTest::newRow("maxFeatures count") << "maxFeatures" << "0"
-                                       << "maxFeatures as a count must be a whole number >= 1, got 0";
-    QTest::newRow("maxFeatures text") << "maxFeatures" << "half"
-                                      << "maxFeatures must be all, sqrt, log2, a fraction such as 0.3 "
-                                         "or a count such as 10, got 'half'";
-    QTest::newRow("criterion") << "criterion" << "mse"
+    QTest::newRow("maxFeatures count")
+        << "maxFeatures"
+        << "0"
+        << "maxFeatures as a count must be a whole number >= 1, got 0";
+    QTest::newRow("maxFeatures text")
+        << "maxFeatures"
+        << "half"
+        << "maxFeatures must be all, sqrt, log2, a fraction such as 0.3 "
+           "or a count such as 10, got 'half'";
+    QTest::newRow("criterion") << "criterion"
+                               << "mse"
                                << "criterion must be gini, entropy or squared_error, got 'mse'";
 }
 
@@ -399,7 +443,8 @@ void tst_MlTree::badInputRejected()
     Eigen::VectorXi outOfRange = y;
     outOfRange[2] = 5;
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tree.fit(X, outOfRange, 2));
-    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tree.fit(Eigen::MatrixXd(0, 3), Eigen::VectorXi(0), 2));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             tree.fit(Eigen::MatrixXd(0, 3), Eigen::VectorXi(0), 2));
     tree.fit(X, y, 2);
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, tree.predict(Eigen::MatrixXd::Zero(2, 4)));
     DecisionTreeRegressor regressor;

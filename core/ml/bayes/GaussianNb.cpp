@@ -1,5 +1,6 @@
 #include "GaussianNb.h"
 
+#include "ml/common/ArgMax.h"
 #include "ml/common/Checks.h"
 #include "ml/common/Parallel.h"
 
@@ -140,14 +141,7 @@ Eigen::MatrixXd GaussianNb::predictProba(const Eigen::Ref<const Eigen::MatrixXd>
 
 Eigen::VectorXd GaussianNb::predict(const Eigen::Ref<const Eigen::MatrixXd> &X) const
 {
-    const Eigen::MatrixXd J = jointLogLikelihood(X);
-    Eigen::VectorXd out(J.rows());
-    for (Eigen::Index i = 0; i < J.rows(); ++i) {
-        Eigen::Index best = 0;
-        J.row(i).maxCoeff(&best);
-        out[i] = double(best);
-    }
-    return out;
+    return argmaxRows(jointLogLikelihood(X));
 }
 
 void GaussianNb::save(Archive &archive) const
@@ -175,14 +169,16 @@ std::unique_ptr<Estimator> GaussianNb::load(const Archive &archive)
     model->m_prior = archive.getVector("class_prior");
     model->m_epsilon = archive.getDouble("epsilon");
     const Eigen::Index k = model->m_theta.rows();
-    checks::archiveExpect(k >= 2 && model->m_theta.cols() >= 1
-                              && model->m_variance.rows() == k
+    checks::archiveExpect(k >= 2 && model->m_theta.cols() >= 1 && model->m_variance.rows() == k
                               && model->m_variance.cols() == model->m_theta.cols()
                               && model->m_prior.size() == k,
-                          kKind, "theta, variance and class_prior do not agree in size");
+                          kKind,
+                          "theta, variance and class_prior do not agree in size");
     checks::archiveExpect(model->m_theta.allFinite() && (model->m_variance.array() > 0.0).all()
-                              && model->m_variance.allFinite() && (model->m_prior.array() >= 0.0).all(),
-                          kKind, "means must be finite, variances positive, priors >= 0");
+                              && model->m_variance.allFinite()
+                              && (model->m_prior.array() >= 0.0).all(),
+                          kKind,
+                          "means must be finite, variances positive, priors >= 0");
     return model;
 }
 

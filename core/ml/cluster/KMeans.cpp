@@ -66,7 +66,8 @@ std::vector<double> assign(const Eigen::Ref<const Eigen::MatrixXd> &X,
                     }
                 }
                 const Eigen::Index row = r0 + i;
-                if (k > 1 && d2 - d1 <= 2.0 * squaredDistanceErrorBound(X.cols(), xNorms[row], cNormMax)) {
+                if (k > 1
+                    && d2 - d1 <= 2.0 * squaredDistanceErrorBound(X.cols(), xNorms[row], cNormMax)) {
                     d1 = std::numeric_limits<double>::infinity();
                     for (Eigen::Index c = 0; c < k; ++c) {
                         const double d = exactSquaredDistance(X.row(row), centers.row(c));
@@ -94,11 +95,8 @@ double total(const std::vector<double> &parts)
 // Greedy k-means++ (scikit-learn's _kmeans_plusplus): the first centre uniformly at random,
 // then each centre the best of `trials` candidates drawn with probability D(x)^2, "best"
 // meaning the lowest potential sum_i min(D(x_i)^2, d(x_i, candidate)^2).
-Eigen::MatrixXd kmeansPlusPlus(const Eigen::MatrixXd &X,
-                               const Eigen::VectorXd &xNorms,
-                               int k,
-                               Rng &rng,
-                               Observer &observer)
+Eigen::MatrixXd kmeansPlusPlus(
+    const Eigen::MatrixXd &X, const Eigen::VectorXd &xNorms, int k, Rng &rng, Observer &observer)
 {
     const Eigen::Index n = X.rows();
     const int trials = 2 + int(std::log(double(k)));
@@ -107,7 +105,11 @@ Eigen::MatrixXd kmeansPlusPlus(const Eigen::MatrixXd &X,
     Eigen::VectorXd closest(n);
     {
         Eigen::MatrixXd d(n, 1);
-        squaredDistances(X, xNorms, centers.topRows(1), centers.topRows(1).rowwise().squaredNorm(), d);
+        squaredDistances(X,
+                         xNorms,
+                         centers.topRows(1),
+                         centers.topRows(1).rowwise().squaredNorm(),
+                         d);
         closest = d.col(0);
     }
     double potential = closest.sum();
@@ -134,7 +136,11 @@ Eigen::MatrixXd kmeansPlusPlus(const Eigen::MatrixXd &X,
                 const Eigen::Index r0 = b * kBlock;
                 const Eigen::Index nb = std::min(kBlock, n - r0);
                 auto D = candidateDistances.middleRows(r0, nb);
-                squaredDistances(X.middleRows(r0, nb), xNorms.segment(r0, nb), candidates, candNorms, D);
+                squaredDistances(X.middleRows(r0, nb),
+                                 xNorms.segment(r0, nb),
+                                 candidates,
+                                 candNorms,
+                                 D);
                 D = D.cwiseMin(closest.segment(r0, nb).replicate(1, trials));
                 blockPotentials.row(b) = D.colwise().sum();
             }
@@ -182,7 +188,8 @@ void KMeans::fit(const Eigen::Ref<const Eigen::MatrixXd> &X, Observer &observer)
     const Eigen::RowVectorXd mean = X.colwise().mean();
     const Eigen::MatrixXd Xc = X.rowwise() - mean;
     const Eigen::VectorXd xNorms = Xc.rowwise().squaredNorm();
-    const double tolerance = m_params.tolerance * (Xc.colwise().squaredNorm().sum() / double(n * p));
+    const double tolerance = m_params.tolerance
+                             * (Xc.colwise().squaredNorm().sum() / double(n * p));
 
     Rng rng(m_params.seed);
     Eigen::VectorXi labels(n), previous(n);
@@ -200,7 +207,8 @@ void KMeans::fit(const Eigen::Ref<const Eigen::MatrixXd> &X, Observer &observer)
         for (it = 1; it <= m_params.maxIterations; ++it) {
             if (observer.cancelled())
                 throw Cancelled{};
-            const double inertia = total(assign(Xc, xNorms, centers, labels.data(), distances.data()));
+            const double inertia = total(
+                assign(Xc, xNorms, centers, labels.data(), distances.data()));
             // New centres: column by column in row order (deterministic), in parallel.
             counts.setZero();
             for (Eigen::Index i = 0; i < n; ++i)
@@ -221,7 +229,9 @@ void KMeans::fit(const Eigen::Ref<const Eigen::MatrixXd> &X, Observer &observer)
             if (!empty.empty()) {
                 std::vector<Eigen::Index> far(static_cast<size_t>(n));
                 std::iota(far.begin(), far.end(), Eigen::Index(0));
-                std::partial_sort(far.begin(), far.begin() + Eigen::Index(empty.size()), far.end(),
+                std::partial_sort(far.begin(),
+                                  far.begin() + Eigen::Index(empty.size()),
+                                  far.end(),
                                   [&](Eigen::Index a, Eigen::Index b) {
                                       return distances[a] > distances[b]
                                              || (distances[a] == distances[b] && a < b);
@@ -242,7 +252,10 @@ void KMeans::fit(const Eigen::Ref<const Eigen::MatrixXd> &X, Observer &observer)
             const double shift = (updated - centers).squaredNorm();
             centers = std::move(updated);
             ++step;
-            observer.onIteration(step, {{"inertia", inertia}, {"center_shift", shift}, {"run", double(run)}});
+            observer.onIteration(step,
+                                 {{"inertia", inertia},
+                                  {"center_shift", shift},
+                                  {"run", double(run)}});
             if (labels == previous) {
                 strict = true;
                 break;
@@ -257,7 +270,8 @@ void KMeans::fit(const Eigen::Ref<const Eigen::MatrixXd> &X, Observer &observer)
         double inertia = 0.0;
         for (Eigen::Index i = 0; i < n; ++i)
             inertia += exactSquaredDistance(Xc.row(i), centers.row(labels[i]));
-        observer.onLog("run " + std::to_string(run + 1) + ": " + std::to_string(std::min(it, m_params.maxIterations))
+        observer.onLog("run " + std::to_string(run + 1) + ": "
+                       + std::to_string(std::min(it, m_params.maxIterations))
                        + " iterations, inertia " + checks::number(inertia));
         observer.onProgress(double(run + 1) / double(m_params.nInit));
         if (inertia < bestInertia) {
@@ -314,7 +328,8 @@ std::unique_ptr<Estimator> KMeans::load(const Archive &archive)
     params.seed = std::uint64_t(archive.getInt("seed"));
     checks::archivedParams(params, kKind);
     Eigen::MatrixXd centers = archive.getMatrix("centers");
-    checks::archiveExpect(centers.rows() == params.clusters && centers.cols() >= 1, kKind,
+    checks::archiveExpect(centers.rows() == params.clusters && centers.cols() >= 1,
+                          kKind,
                           "'centers' has " + std::to_string(centers.rows()) + " rows, expected "
                               + std::to_string(params.clusters));
     checks::archiveExpect(centers.allFinite(), kKind, "centers contain NaN or infinite values");

@@ -44,7 +44,8 @@ void atLeast(const char *field, long long value, long long minimum)
 void trainingInput(const Eigen::Ref<const Eigen::MatrixXd> &X, Eigen::Index rows, const char *what)
 {
     if (X.rows() == 0 || X.cols() == 0)
-        throw std::invalid_argument(std::string(what) + " needs at least one sample and one feature");
+        throw std::invalid_argument(std::string(what)
+                                    + " needs at least one sample and one feature");
     if (rows >= 0 && X.rows() != rows)
         throw std::invalid_argument("X has " + std::to_string(X.rows()) + " rows but the target has "
                                     + std::to_string(rows) + " values");

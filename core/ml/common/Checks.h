@@ -14,8 +14,8 @@ namespace fb::ml::checks {
 std::string number(double v);
 
 // Parameter checks: throw std::invalid_argument("<field> must be ..., got <value>").
-void positive(const char *field, double value);         // > 0 and finite
-void nonNegative(const char *field, double value);      // >= 0 and finite
+void positive(const char *field, double value);                      // > 0 and finite
+void nonNegative(const char *field, double value);                   // >= 0 and finite
 void inRange(const char *field, double value, double lo, double hi); // lo <= value <= hi
 void atLeast(const char *field, long long value, long long minimum);
 

@@ -68,6 +68,10 @@ void Pca::fit(const Eigen::Ref<const Eigen::MatrixXd> &X, Observer &observer)
     const Eigen::MatrixXd gram = centredCrossProducts(X, mean, nullptr, 0.0, observer).gram;
     if (observer.cancelled())
         throw Cancelled{};
+    // Serial BLAS: the tridiagonalisation's symmetric matrix-vector products (SYMV under
+    // EIGEN_USE_BLAS) sum per-thread partial results, in an order that depends on the thread
+    // count; at p x p the eigendecomposition is cheap next to the pass over X anyway.
+    const BlasSerialScope serialBlas;
     Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(gram / double(n - 1));
     if (eig.info() != Eigen::Success)
         throw std::runtime_error("PCA: the eigendecomposition did not converge");
@@ -186,10 +190,12 @@ std::unique_ptr<Estimator> Pca::load(const Archive &archive)
     const Eigen::Index k = model->m_components.rows();
     checks::archiveExpect(k >= 1 && model->m_components.cols() == model->m_mean.size()
                               && model->m_variance.size() == k && model->m_ratio.size() == k,
-                          kKind, "components, variances and mean do not agree in size");
+                          kKind,
+                          "components, variances and mean do not agree in size");
     checks::archiveExpect(model->m_components.allFinite() && model->m_mean.allFinite()
                               && model->m_variance.allFinite(),
-                          kKind, "values contain NaN or infinite values");
+                          kKind,
+                          "values contain NaN or infinite values");
     return model;
 }
 

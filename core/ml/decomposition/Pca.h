@@ -23,7 +23,7 @@ struct PcaParams
     // in (0, 1): keep the fewest components explaining more than this share of the variance;
     // 0: keep min(n, p) components.
     double nComponents = 0.0;
-    bool whiten = false; // divide the scores by sqrt(explained variance): unit variance
+    bool whiten = false;   // divide the scores by sqrt(explained variance): unit variance
     void validate() const; // throws std::invalid_argument naming the field
 };
 

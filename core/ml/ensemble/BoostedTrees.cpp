@@ -68,7 +68,9 @@ public:
     }
 
 private:
-    double row(std::int32_t r, const std::vector<double> &F, std::vector<std::vector<double>> *gh) const
+    double row(std::int32_t r,
+               const std::vector<double> &F,
+               std::vector<std::vector<double>> *gh) const
     {
         const double *f = F.data() + size_t(r) * size_t(m_k);
         switch (m_loss) {
@@ -159,7 +161,7 @@ void BoostedTrees::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
         throw std::invalid_argument("boosting needs at least one sample and one feature");
     if (n >= (Eigen::Index(1) << 31))
         throw std::invalid_argument("boosting is limited to 2^31 - 1 rows");
-    const BoostingLoss loss = values ? BoostingLoss::SquaredError
+    const BoostingLoss loss = values            ? BoostingLoss::SquaredError
                               : classCount == 2 ? BoostingLoss::BinaryLogLoss
                                                 : BoostingLoss::MultinomialLogLoss;
     const int K = loss == BoostingLoss::MultinomialLogLoss ? classCount : 1;
@@ -168,7 +170,13 @@ void BoostedTrees::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
 
     std::vector<std::int32_t> train, validation;
     if (params.earlyStopping)
-        splitValidation(n, classes, classCount, params.validationFraction, params.seed, train, validation);
+        splitValidation(n,
+                        classes,
+                        classCount,
+                        params.validationFraction,
+                        params.seed,
+                        train,
+                        validation);
     if (train.empty() || validation.empty()) {
         train.resize(size_t(n));
         for (Eigen::Index i = 0; i < n; ++i)
@@ -245,7 +253,12 @@ void BoostedTrees::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
             hist::RowStats stats;
             stats.pairs = gradients[size_t(k)].data();
             stats.unitWeight = scorer.unitWeight;
-            Tree tree = grower.grow(train, stats, rng, -params.learningRate, importance.data(), &observer);
+            Tree tree = grower.grow(train,
+                                    stats,
+                                    rng,
+                                    -params.learningRate,
+                                    importance.data(),
+                                    &observer);
             allLeaves = allLeaves && tree.nodeCount() == 1;
             // Training rows move by their leaf's value, known from the grower's partition.
             const std::vector<std::int32_t> &rows = grower.rows();
@@ -255,7 +268,8 @@ void BoostedTrees::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
                     F[size_t(rows[size_t(i)]) * size_t(K) + size_t(k)] += v;
             }
             for (std::int32_t r : validation)
-                F[size_t(r) * size_t(K) + size_t(k)] += tree.leafValues(tree.leaf(data, stride, r))[0];
+                F[size_t(r) * size_t(K) + size_t(k)] += tree.leafValues(
+                    tree.leaf(data, stride, r))[0];
             trees.push_back(std::move(tree));
         }
         if (!validation.empty()) {
@@ -265,7 +279,8 @@ void BoostedTrees::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
             const size_t window = size_t(params.nIterNoChange);
             if (valLosses.size() > window) {
                 const double reference = valLosses[valLosses.size() - window - 1] - params.tol;
-                const bool improved = std::any_of(valLosses.end() - Eigen::Index(window), valLosses.end(),
+                const bool improved = std::any_of(valLosses.end() - Eigen::Index(window),
+                                                  valLosses.end(),
                                                   [&](double v) { return v < reference; });
                 if (!improved)
                     break;
@@ -336,18 +351,13 @@ void BoostedTrees::load(const Archive &archive, const std::string &model)
         loss = BoostingLoss::MultinomialLogLoss;
     else
         throw ArchiveError(model + " archive: unknown loss '" + name + "'");
-    const std::int64_t features = archive.getInt("features");
-    if (features < 1 || features > (std::int64_t(1) << 31))
-        throw ArchiveError(model + " archive: 'features' must be >= 1, got " + std::to_string(features));
+    const Eigen::Index features = trees::loadFeatureCount(archive, model);
     Eigen::VectorXd baseline = archive.getVector("baseline");
     const bool multi = loss == BoostingLoss::MultinomialLogLoss;
     if ((multi && baseline.size() < 3) || (!multi && baseline.size() != 1) || !baseline.allFinite())
         throw ArchiveError(model + " archive: 'baseline' has " + std::to_string(baseline.size())
                            + " values, which does not fit the loss " + name);
-    Eigen::VectorXd importance = archive.getVector("importance");
-    if (importance.size() != features)
-        throw ArchiveError(model + " archive: 'importance' has " + std::to_string(importance.size())
-                           + " values for " + std::to_string(features) + " features");
+    Eigen::VectorXd importance = trees::loadImportance(archive, model, features);
     std::vector<Tree> loaded = trees::load(archive, "trees", features, 1);
     if (loaded.size() % size_t(baseline.size()) != 0)
         throw ArchiveError(model + " archive: " + std::to_string(loaded.size()) + " trees for "

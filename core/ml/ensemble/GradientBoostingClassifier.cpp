@@ -1,5 +1,6 @@
 #include "GradientBoostingClassifier.h"
 
+#include "ml/common/Checks.h"
 #include "ml/tree/TreeEnsemble.h"
 
 #include <stdexcept>
@@ -39,7 +40,8 @@ Eigen::VectorXd GradientBoostingClassifier::predict(const Eigen::Ref<const Eigen
     return trees::argmaxRows(predictProba(X));
 }
 
-Eigen::MatrixXd GradientBoostingClassifier::predictProba(const Eigen::Ref<const Eigen::MatrixXd> &X) const
+Eigen::MatrixXd GradientBoostingClassifier::predictProba(
+    const Eigen::Ref<const Eigen::MatrixXd> &X) const
 {
     return m_model.probabilities(X);
 }
@@ -55,9 +57,7 @@ void GradientBoostingClassifier::save(Archive &archive) const
 
 std::unique_ptr<Estimator> GradientBoostingClassifier::load(const Archive &archive)
 {
-    if (archive.getString("kind") != kKind)
-        throw ArchiveError("not a " + kKind + " archive (kind '" + archive.getString("kind") + "')");
-    archive.checkVersion(kKind, kArchiveVersion);
+    checks::archiveHeader(archive, kKind, kArchiveVersion);
     auto model = std::make_unique<GradientBoostingClassifier>(GradientBoostingParams::load(archive));
     model->m_model.load(archive, kKind);
     const std::int64_t classes = archive.getInt("classes");

@@ -1,44 +1,42 @@
 #include "GradientBoostingParams.h"
 
+#include "ml/common/Checks.h"
+
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
 namespace fb::ml {
 
-namespace {
-
-std::string number(double v)
-{
-    std::ostringstream out;
-    out << v;
-    return out.str();
-}
-
-} // namespace
+using checks::number;
 
 void GradientBoostingParams::validate() const
 {
     if (!(learningRate > 0.0 && learningRate <= 1.0))
         throw std::invalid_argument("learningRate must be in (0, 1], got " + number(learningRate));
     if (maxIter < 1 || maxIter > 1000000)
-        throw std::invalid_argument("maxIter must be in [1, 1000000], got " + std::to_string(maxIter));
+        throw std::invalid_argument("maxIter must be in [1, 1000000], got "
+                                    + std::to_string(maxIter));
     if (maxLeafNodes != 0 && maxLeafNodes < 2)
         throw std::invalid_argument("maxLeafNodes must be 0 (unlimited) or >= 2, got "
                                     + std::to_string(maxLeafNodes));
     if (maxDepth < 0)
-        throw std::invalid_argument("maxDepth must be >= 0 (0 = unlimited), got " + std::to_string(maxDepth));
+        throw std::invalid_argument("maxDepth must be >= 0 (0 = unlimited), got "
+                                    + std::to_string(maxDepth));
     if (minSamplesLeaf < 1)
-        throw std::invalid_argument("minSamplesLeaf must be >= 1, got " + std::to_string(minSamplesLeaf));
+        throw std::invalid_argument("minSamplesLeaf must be >= 1, got "
+                                    + std::to_string(minSamplesLeaf));
     if (!(l2Regularization >= 0.0) || std::isinf(l2Regularization))
-        throw std::invalid_argument("l2Regularization must be finite and >= 0, got " + number(l2Regularization));
+        throw std::invalid_argument("l2Regularization must be finite and >= 0, got "
+                                    + number(l2Regularization));
     if (maxBins < 2 || maxBins > 255)
         throw std::invalid_argument("maxBins must be in [2, 255], got " + std::to_string(maxBins));
     if (!(validationFraction > 0.0 && validationFraction < 1.0))
-        throw std::invalid_argument("validationFraction must be in (0, 1), got " + number(validationFraction));
+        throw std::invalid_argument("validationFraction must be in (0, 1), got "
+                                    + number(validationFraction));
     if (nIterNoChange < 1)
-        throw std::invalid_argument("nIterNoChange must be >= 1, got " + std::to_string(nIterNoChange));
+        throw std::invalid_argument("nIterNoChange must be >= 1, got "
+                                    + std::to_string(nIterNoChange));
     if (!(tol >= 0.0) || std::isinf(tol))
         throw std::invalid_argument("tol must be finite and >= 0, got " + number(tol));
 }

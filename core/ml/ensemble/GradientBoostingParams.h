@@ -19,9 +19,9 @@ struct GradientBoostingParams
     int maxBins = 255;             // bins per feature for values, in [2, 255] (+1 for missing)
     bool earlyStopping = false;    // hold out validationFraction and stop when its loss stalls
     double validationFraction = 0.1;
-    int nIterNoChange = 10;        // rounds without an improvement of more than tol
+    int nIterNoChange = 10; // rounds without an improvement of more than tol
     double tol = 1e-7;
-    std::uint64_t seed = 0;        // binning subsample and validation split
+    std::uint64_t seed = 0; // binning subsample and validation split
 
     void validate() const; // throws std::invalid_argument naming the field
     void save(Archive &archive) const;

@@ -1,5 +1,7 @@
 #include "GradientBoostingRegressor.h"
 
+#include "ml/common/Checks.h"
+
 #include <stdexcept>
 
 namespace fb::ml {
@@ -43,9 +45,7 @@ void GradientBoostingRegressor::save(Archive &archive) const
 
 std::unique_ptr<Estimator> GradientBoostingRegressor::load(const Archive &archive)
 {
-    if (archive.getString("kind") != kKind)
-        throw ArchiveError("not a " + kKind + " archive (kind '" + archive.getString("kind") + "')");
-    archive.checkVersion(kKind, kArchiveVersion);
+    checks::archiveHeader(archive, kKind, kArchiveVersion);
     auto model = std::make_unique<GradientBoostingRegressor>(GradientBoostingParams::load(archive));
     model->m_model.load(archive, kKind);
     if (model->m_model.loss() != BoostingLoss::SquaredError)

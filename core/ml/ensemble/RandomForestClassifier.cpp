@@ -1,5 +1,6 @@
 #include "RandomForestClassifier.h"
 
+#include "ml/common/Checks.h"
 #include "ml/tree/TreeEnsemble.h"
 
 namespace fb::ml {
@@ -20,8 +21,12 @@ void RandomForestClassifier::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
                                  int classCount,
                                  Observer &observer)
 {
-    m_model.fitClassifier(X, y, classCount, m_params.tree,
-                          CartModel::Options{m_params.nEstimators, m_params.bootstrap}, observer);
+    m_model.fitClassifier(X,
+                          y,
+                          classCount,
+                          m_params.tree,
+                          CartModel::Options{m_params.nEstimators, m_params.bootstrap},
+                          observer);
 }
 
 Eigen::VectorXd RandomForestClassifier::predict(const Eigen::Ref<const Eigen::MatrixXd> &X) const
@@ -44,9 +49,7 @@ void RandomForestClassifier::save(Archive &archive) const
 
 std::unique_ptr<Estimator> RandomForestClassifier::load(const Archive &archive)
 {
-    if (archive.getString("kind") != kKind)
-        throw ArchiveError("not a " + kKind + " archive (kind '" + archive.getString("kind") + "')");
-    archive.checkVersion(kKind, kArchiveVersion);
+    checks::archiveHeader(archive, kKind, kArchiveVersion);
     auto model = std::make_unique<RandomForestClassifier>(RandomForestParams::load(archive));
     model->m_model.load(archive, kKind);
     if (model->m_model.classCount() < 1)

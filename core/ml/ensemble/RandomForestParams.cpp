@@ -29,7 +29,8 @@ RandomForestParams RandomForestParams::regressor()
 void RandomForestParams::validate() const
 {
     if (nEstimators < 1 || nEstimators > 100000)
-        throw std::invalid_argument("nEstimators must be in [1, 100000], got " + std::to_string(nEstimators));
+        throw std::invalid_argument("nEstimators must be in [1, 100000], got "
+                                    + std::to_string(nEstimators));
     tree.validate();
 }
 

@@ -10,8 +10,8 @@ namespace fb::ml {
 // features per node by default, the regressor all of them (scikit-learn >= 1.1).
 struct RandomForestParams
 {
-    int nEstimators = 100;  // trees, >= 1
-    bool bootstrap = true;  // each tree on n rows drawn with replacement, else on all rows
+    int nEstimators = 100; // trees, >= 1
+    bool bootstrap = true; // each tree on n rows drawn with replacement, else on all rows
     DecisionTreeParams tree = classifierTree();
 
     static DecisionTreeParams classifierTree(); // gini, maxFeatures sqrt

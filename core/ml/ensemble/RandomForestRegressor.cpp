@@ -1,5 +1,7 @@
 #include "RandomForestRegressor.h"
 
+#include "ml/common/Checks.h"
+
 namespace fb::ml {
 
 namespace {
@@ -18,8 +20,11 @@ void RandomForestRegressor::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
                                 const Eigen::Ref<const Eigen::VectorXd> &y,
                                 Observer &observer)
 {
-    m_model.fitRegressor(X, y, m_params.tree,
-                         CartModel::Options{m_params.nEstimators, m_params.bootstrap}, observer);
+    m_model.fitRegressor(X,
+                         y,
+                         m_params.tree,
+                         CartModel::Options{m_params.nEstimators, m_params.bootstrap},
+                         observer);
 }
 
 Eigen::VectorXd RandomForestRegressor::predict(const Eigen::Ref<const Eigen::MatrixXd> &X) const
@@ -37,9 +42,7 @@ void RandomForestRegressor::save(Archive &archive) const
 
 std::unique_ptr<Estimator> RandomForestRegressor::load(const Archive &archive)
 {
-    if (archive.getString("kind") != kKind)
-        throw ArchiveError("not a " + kKind + " archive (kind '" + archive.getString("kind") + "')");
-    archive.checkVersion(kKind, kArchiveVersion);
+    checks::archiveHeader(archive, kKind, kArchiveVersion);
     auto model = std::make_unique<RandomForestRegressor>(RandomForestParams::load(archive));
     model->m_model.load(archive, kKind);
     if (model->m_model.classCount() != 0)

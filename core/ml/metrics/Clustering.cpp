@@ -27,7 +27,9 @@ void requireRows(Eigen::Index labels, Eigen::Index rows, const char *what)
 }
 
 // Maps arbitrary non-negative labels onto 0..K-1 (in order of value); returns K.
-int compactLabels(const Eigen::Ref<const Eigen::VectorXi> &labels, Eigen::VectorXi &out, const char *what)
+int compactLabels(const Eigen::Ref<const Eigen::VectorXi> &labels,
+                  Eigen::VectorXi &out,
+                  const char *what)
 {
     std::vector<int> values(labels.data(), labels.data() + labels.size());
     if (!values.empty() && *std::min_element(values.begin(), values.end()) < 0)
@@ -60,7 +62,10 @@ double silhouetteScore(const Eigen::Ref<const Eigen::MatrixXd> &X,
 
     // Rows in blocks: distances of a block to every row come from one product
     // (|x|² + |y|² - 2 x·y, as sklearn's euclidean_distances), then per-cluster sums.
-    const Eigen::Index block = std::clamp<Eigen::Index>((Eigen::Index(1) << 21) / std::max<Eigen::Index>(n, 1), 8, 512);
+    const Eigen::Index block = std::clamp<Eigen::Index>((Eigen::Index(1) << 21)
+                                                            / std::max<Eigen::Index>(n, 1),
+                                                        8,
+                                                        512);
     const Eigen::Index blocks = (n + block - 1) / block;
     Eigen::VectorXd s(n);
     parallelFor(blocks, 1, [&](Eigen::Index b0, Eigen::Index b1) {
@@ -165,9 +170,11 @@ double adjustedRandIndex(const Eigen::Ref<const Eigen::VectorXi> &labelsTrue,
     const Int128 tn = nn * nn - fp - fn - sumSquares;
     if (fn == 0 && fp == 0)
         return 1.0; // identical partitions, including the special cases of sklearn
-    const long double num = 2.0L * ((long double)tp * (long double)tn - (long double)fn * (long double)fp);
-    const long double den = (long double)(tp + fn) * (long double)(fn + tn)
-                            + (long double)(tp + fp) * (long double)(fp + tn);
+    const long double num = 2.0L
+                            * ((long double) tp * (long double) tn
+                               - (long double) fn * (long double) fp);
+    const long double den = (long double) (tp + fn) * (long double) (fn + tn)
+                            + (long double) (tp + fp) * (long double) (fp + tn);
     return double(num / den);
 }
 

@@ -1,5 +1,6 @@
 #include "MlpClassifier.h"
 
+#include "ml/common/ArgMax.h"
 #include "ml/common/Checks.h"
 
 namespace fb::ml {
@@ -31,7 +32,8 @@ void MlpClassifier::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
     std::vector<int> sizes{int(X.cols())};
     sizes.insert(sizes.end(), m_params.hiddenLayerSizes.begin(), m_params.hiddenLayerSizes.end());
     sizes.push_back(classCount == 2 ? 1 : classCount);
-    MlpNetwork net(sizes, m_params.activation,
+    MlpNetwork net(sizes,
+                   m_params.activation,
                    classCount == 2 ? MlpOutput::Logistic : MlpOutput::Softmax);
     Rng rng(m_params.seed);
     net.initialize(rng);
@@ -55,14 +57,7 @@ Eigen::MatrixXd MlpClassifier::predictProba(const Eigen::Ref<const Eigen::Matrix
 
 Eigen::VectorXd MlpClassifier::predict(const Eigen::Ref<const Eigen::MatrixXd> &X) const
 {
-    const Eigen::MatrixXd P = predictProba(X);
-    Eigen::VectorXd out(P.rows());
-    for (Eigen::Index i = 0; i < P.rows(); ++i) {
-        Eigen::Index best = 0;
-        P.row(i).maxCoeff(&best);
-        out[i] = double(best);
-    }
-    return out;
+    return argmaxRows(predictProba(X));
 }
 
 void MlpClassifier::save(Archive &archive) const

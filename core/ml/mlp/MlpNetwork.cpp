@@ -57,14 +57,16 @@ void MlpNetwork::initialize(Rng &rng)
 
 Eigen::Map<const Eigen::MatrixXd> MlpNetwork::weights(int layer) const
 {
-    return {m_theta.data() + m_offsets[size_t(layer - 1)], m_sizes[size_t(layer)],
+    return {m_theta.data() + m_offsets[size_t(layer - 1)],
+            m_sizes[size_t(layer)],
             m_sizes[size_t(layer - 1)]};
 }
 
 Eigen::Map<const Eigen::VectorXd> MlpNetwork::bias(int layer) const
 {
     const Eigen::Index units = m_sizes[size_t(layer)];
-    return {m_theta.data() + m_offsets[size_t(layer - 1)] + units * m_sizes[size_t(layer - 1)], units};
+    return {m_theta.data() + m_offsets[size_t(layer - 1)] + units * m_sizes[size_t(layer - 1)],
+            units};
 }
 
 double MlpNetwork::weightSquaredNorm() const
@@ -136,7 +138,8 @@ Eigen::Ref<Eigen::MatrixXd> MlpNetwork::forward(MlpWorkspace &ws, Eigen::Index c
     return ws.activations.back().leftCols(columns);
 }
 
-double MlpNetwork::loss(const Eigen::Ref<const Eigen::MatrixXd> &outputs, const double *targets) const
+double MlpNetwork::loss(const Eigen::Ref<const Eigen::MatrixXd> &outputs,
+                        const double *targets) const
 {
     double sum = 0.0;
     const Eigen::Index columns = outputs.cols();
@@ -179,7 +182,8 @@ void MlpNetwork::lossAndGradient(MlpWorkspace &ws, Eigen::Index columns, const d
         auto d = ws.deltas[size_t(l)].leftCols(columns);
         const auto aPrev = ws.activations[size_t(l - 1)].leftCols(columns);
         const Eigen::Index units = m_sizes[size_t(l)];
-        Eigen::Map<Eigen::MatrixXd> gW(ws.gradient.data() + m_offsets[size_t(l - 1)], units,
+        Eigen::Map<Eigen::MatrixXd> gW(ws.gradient.data() + m_offsets[size_t(l - 1)],
+                                       units,
                                        m_sizes[size_t(l - 1)]);
         gW.noalias() = d * aPrev.transpose();
         Eigen::Map<Eigen::VectorXd>(gW.data() + gW.size(), units) = d.rowwise().sum();
@@ -234,7 +238,8 @@ MlpNetwork MlpNetwork::load(const Archive &archive, const std::string &kind)
     const auto &sizes = archive.getIntVector("layer_sizes");
     checks::archiveExpect(sizes.size() >= 2, kind, "'layer_sizes' needs at least 2 entries");
     for (std::int64_t s : sizes)
-        checks::archiveExpect(s >= 1 && s <= 1'000'000, kind,
+        checks::archiveExpect(s >= 1 && s <= 1'000'000,
+                              kind,
                               "'layer_sizes' entries must be in [1, 1000000]");
     Activation hidden;
     try {
@@ -252,7 +257,8 @@ MlpNetwork MlpNetwork::load(const Archive &archive, const std::string &kind)
         checks::archiveExpect(outName == "identity", kind, "unknown output '" + outName + "'");
     MlpNetwork net(std::vector<int>(sizes.begin(), sizes.end()), hidden, output);
     Eigen::VectorXd theta = archive.getVector("parameters");
-    checks::archiveExpect(theta.size() == net.m_theta.size(), kind,
+    checks::archiveExpect(theta.size() == net.m_theta.size(),
+                          kind,
                           "'parameters' has " + std::to_string(theta.size()) + " values, expected "
                               + std::to_string(net.m_theta.size()) + " for these layer sizes");
     checks::archiveExpect(theta.allFinite(), kind, "parameters contain NaN or infinite values");

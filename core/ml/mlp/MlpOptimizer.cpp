@@ -13,7 +13,8 @@ MlpOptimizer::MlpOptimizer(const MlpParams &params, Eigen::Index parameterCount)
     , m_second(Eigen::VectorXd::Zero(params.solver == MlpSolver::Adam ? parameterCount : 0))
 {}
 
-void MlpOptimizer::step(Eigen::Ref<Eigen::VectorXd> theta, const Eigen::Ref<const Eigen::VectorXd> &g)
+void MlpOptimizer::step(Eigen::Ref<Eigen::VectorXd> theta,
+                        const Eigen::Ref<const Eigen::VectorXd> &g)
 {
     if (m_params.solver == MlpSolver::Adam) {
         ++m_t;
@@ -43,7 +44,8 @@ void MlpOptimizer::endEpoch(long long samplesSeen)
 
 bool MlpOptimizer::triggerStopping(std::string &message)
 {
-    if (m_params.solver == MlpSolver::Sgd && m_params.learningRate == LearningRateSchedule::Adaptive) {
+    if (m_params.solver == MlpSolver::Sgd
+        && m_params.learningRate == LearningRateSchedule::Adaptive) {
         if (m_lr > 1e-6) {
             m_lr /= 5.0;
             message = "no improvement: learning rate lowered to " + checks::number(m_lr);

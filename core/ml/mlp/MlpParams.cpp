@@ -25,7 +25,8 @@ std::string toString(Activation a)
 
 Activation activationFromString(const std::string &name)
 {
-    for (Activation a : {Activation::Relu, Activation::Tanh, Activation::Logistic, Activation::Identity})
+    for (Activation a :
+         {Activation::Relu, Activation::Tanh, Activation::Logistic, Activation::Identity})
         if (toString(a) == name)
             return a;
     throw std::invalid_argument("activation must be relu, tanh, logistic or identity, got '" + name
@@ -75,7 +76,8 @@ std::vector<int> MlpParams::parseLayerSizes(const std::string &text)
             flush();
         else
             throw std::invalid_argument("hidden layer sizes must be whole numbers separated by "
-                                        "commas, e.g. \"64,64\"; got '" + text + "'");
+                                        "commas, e.g. \"64,64\"; got '"
+                                        + text + "'");
     }
     flush();
     return out;
@@ -124,7 +126,8 @@ MlpParams MlpParams::load(const Archive &archive, const std::string &kind)
     p.alpha = archive.getDouble("alpha");
     p.batchSize = int(archive.getInt("batch_size"));
     p.learningRateInit = archive.getDouble("learning_rate_init");
-    p.learningRate = LearningRateSchedule(std::clamp<std::int64_t>(archive.getInt("learning_rate"), 0, 2));
+    p.learningRate = LearningRateSchedule(
+        std::clamp<std::int64_t>(archive.getInt("learning_rate"), 0, 2));
     p.powerT = archive.getDouble("power_t");
     p.maxIterations = int(archive.getInt("max_iterations"));
     p.shuffle = archive.getInt("shuffle") != 0;

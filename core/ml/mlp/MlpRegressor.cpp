@@ -63,7 +63,8 @@ std::unique_ptr<Estimator> MlpRegressor::load(const Archive &archive)
     model->m_net = MlpNetwork::load(archive, kKind);
     checks::archiveExpect(model->m_net.sizes().back() == 1
                               && model->m_net.output() == MlpOutput::Identity,
-                          kKind, "the output layer must be one identity unit");
+                          kKind,
+                          "the output layer must be one identity unit");
     model->m_result.epochs = int(archive.getInt("epochs"));
     model->m_result.loss = archive.getDouble("loss");
     return model;

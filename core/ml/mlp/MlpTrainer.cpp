@@ -82,9 +82,9 @@ MlpTrainer::Split MlpTrainer::split(const Eigen::VectorXd &targets, int classCou
     const auto nVal = Eigen::Index(std::ceil(m_params.validationFraction * double(n)));
     const bool stratify = classCount == 2;
     if (nVal < 1 || nVal >= n)
-        throw std::invalid_argument("validationFraction " + std::to_string(m_params.validationFraction)
-                                    + " leaves no training or no validation rows out of "
-                                    + std::to_string(n));
+        throw std::invalid_argument(
+            "validationFraction " + std::to_string(m_params.validationFraction)
+            + " leaves no training or no validation rows out of " + std::to_string(n));
     std::vector<std::vector<Eigen::Index>> groups(stratify ? 2 : 1);
     for (Eigen::Index i = 0; i < n; ++i)
         groups[stratify ? size_t(targets[i]) : 0].push_back(i);
@@ -97,8 +97,9 @@ MlpTrainer::Split MlpTrainer::split(const Eigen::VectorXd &targets, int classCou
         allocated += take[g];
         remainders.push_back({exact - double(take[g]), g});
     }
-    std::stable_sort(remainders.begin(), remainders.end(),
-                     [](const auto &a, const auto &b) { return a.first > b.first; });
+    std::stable_sort(remainders.begin(), remainders.end(), [](const auto &a, const auto &b) {
+        return a.first > b.first;
+    });
     for (size_t i = 0; allocated < nVal && i < remainders.size(); ++i, ++allocated)
         ++take[remainders[i].second];
     for (size_t g = 0; g < groups.size(); ++g) {

@@ -15,8 +15,8 @@ namespace fb::ml {
 struct MlpFitResult
 {
     int epochs = 0;
-    double loss = 0.0;                 // last epoch's training loss (with the L2 term)
-    std::vector<double> lossCurve;     // per epoch, as scikit-learn's loss_curve_
+    double loss = 0.0;                    // last epoch's training loss (with the L2 term)
+    std::vector<double> lossCurve;        // per epoch, as scikit-learn's loss_curve_
     std::vector<double> validationScores; // per epoch when early stopping
     double bestValidationScore = 0.0;
     bool stoppedByRule = false; // the no-improvement rule ended training before maxIterations

@@ -1,5 +1,6 @@
 #include "KNeighborsClassifier.h"
 
+#include "ml/common/ArgMax.h"
 #include "ml/common/Checks.h"
 
 #include <stdexcept>
@@ -55,14 +56,7 @@ Eigen::MatrixXd KNeighborsClassifier::predictProba(const Eigen::Ref<const Eigen:
 
 Eigen::VectorXd KNeighborsClassifier::predict(const Eigen::Ref<const Eigen::MatrixXd> &X) const
 {
-    const Eigen::MatrixXd P = predictProba(X);
-    Eigen::VectorXd out(P.rows());
-    for (Eigen::Index i = 0; i < P.rows(); ++i) {
-        Eigen::Index best = 0;
-        P.row(i).maxCoeff(&best);
-        out[i] = double(best);
-    }
-    return out;
+    return argmaxRows(predictProba(X));
 }
 
 void KNeighborsClassifier::save(Archive &archive) const
@@ -82,18 +76,22 @@ std::unique_ptr<Estimator> KNeighborsClassifier::load(const Archive &archive)
     Eigen::MatrixXd points = archive.getMatrix("points");
     const auto &labels = archive.getIntVector("labels");
     const std::int64_t classes = archive.getInt("classes");
-    checks::archiveExpect(classes >= 2 && classes <= 1'000'000, kKind,
+    checks::archiveExpect(classes >= 2 && classes <= 1'000'000,
+                          kKind,
                           "'classes' must be >= 2, got " + std::to_string(classes));
     checks::archiveExpect(points.rows() >= model->m_params.neighbors && points.cols() >= 1
                               && Eigen::Index(labels.size()) == points.rows(),
-                          kKind, "'points' and 'labels' do not match (or fewer rows than neighbors)");
+                          kKind,
+                          "'points' and 'labels' do not match (or fewer rows than neighbors)");
     for (std::int64_t l : labels)
         checks::archiveExpect(l >= 0 && l < classes, kKind, "a label is outside [0, classes)");
     checks::archiveExpect(points.allFinite(), kKind, "points contain NaN or infinite values");
     model->m_search = NeighborSearch(std::move(points));
-    model->m_labels = Eigen::Map<const Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1>>(
-                          labels.data(), Eigen::Index(labels.size()))
-                          .cast<int>();
+    model->m_labels
+        = Eigen::Map<const Eigen::Matrix<std::int64_t, Eigen::Dynamic, 1>>(labels.data(),
+                                                                           Eigen::Index(
+                                                                               labels.size()))
+              .cast<int>();
     model->m_classes = int(classes);
     return model;
 }

@@ -13,9 +13,9 @@ namespace fb::ml {
 struct KNeighborsParams
 {
     enum class Weights { Uniform, Distance };
-    int neighbors = 5;                 // k (>= 1, at most the training rows)
+    int neighbors = 5;                  // k (>= 1, at most the training rows)
     Weights weights = Weights::Uniform; // Distance: weight 1/d (exact matches take all weight)
-    void validate() const;             // throws std::invalid_argument naming the field
+    void validate() const;              // throws std::invalid_argument naming the field
 
     void save(Archive &archive) const;
     static KNeighborsParams load(const Archive &archive, const std::string &kind);

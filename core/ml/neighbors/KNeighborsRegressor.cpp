@@ -69,8 +69,10 @@ std::unique_ptr<Estimator> KNeighborsRegressor::load(const Archive &archive)
     Eigen::VectorXd targets = archive.getVector("targets");
     checks::archiveExpect(points.rows() >= model->m_params.neighbors && points.cols() >= 1
                               && targets.size() == points.rows(),
-                          kKind, "'points' and 'targets' do not match (or fewer rows than neighbors)");
-    checks::archiveExpect(points.allFinite() && targets.allFinite(), kKind,
+                          kKind,
+                          "'points' and 'targets' do not match (or fewer rows than neighbors)");
+    checks::archiveExpect(points.allFinite() && targets.allFinite(),
+                          kKind,
                           "points or targets contain NaN or infinite values");
     model->m_search = NeighborSearch(std::move(points));
     model->m_targets = std::move(targets);

@@ -43,7 +43,8 @@ void NeighborSearch::query(const Eigen::Ref<const Eigen::MatrixXd> &queries,
     const Eigen::Index blocks = (m + kQueryBlock - 1) / kQueryBlock;
 
     parallelFor(blocks, 1, [&](Eigen::Index first, Eigen::Index last) {
-        Eigen::MatrixXd D(kPointBlock, kQueryBlock); // points x queries: a query's column is contiguous
+        Eigen::MatrixXd D(kPointBlock,
+                          kQueryBlock); // points x queries: a query's column is contiguous
         // Per query: k best (squared distance, index), sorted ascending.
         std::vector<double> bestD(static_cast<size_t>(kQueryBlock * k));
         std::vector<int> bestI(static_cast<size_t>(kQueryBlock * k));
@@ -83,7 +84,8 @@ void NeighborSearch::query(const Eigen::Ref<const Eigen::MatrixXd> &queries,
                 for (int c = 0; c < k; ++c) {
                     const int idx = bestI[size_t(i * k + c)];
                     indices(q0 + i, c) = idx;
-                    distances(q0 + i, c) = std::sqrt(exactSquaredDistance(Q.row(i), m_points.row(idx)));
+                    distances(q0 + i, c) = std::sqrt(
+                        exactSquaredDistance(Q.row(i), m_points.row(idx)));
                 }
             }
         }

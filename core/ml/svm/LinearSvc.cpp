@@ -3,6 +3,7 @@
 #include "DualCoordinateDescent.h"
 #include "PrimalNewton.h"
 
+#include "ml/common/ArgMax.h"
 #include "ml/common/Checks.h"
 #include "ml/common/Parallel.h"
 
@@ -76,12 +77,21 @@ void LinearSvc::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
         const int positive = classCount == 2 ? 1 : k;
         Eigen::VectorXd signs = (y.array() == positive).select(Eigen::VectorXd::Ones(n), -1.0);
         if (primal)
-            solvers.push_back(std::make_unique<PrimalNewton>(X, bias, std::move(signs), m_params.C,
+            solvers.push_back(std::make_unique<PrimalNewton>(X,
+                                                             bias,
+                                                             std::move(signs),
+                                                             m_params.C,
                                                              m_params.tolerance));
         else
-            solvers.push_back(std::make_unique<DualCoordinateDescent>(
-                rows, rowNorms, std::move(signs), m_params.C, m_params.tolerance,
-                m_params.seed + 0x9E3779B97F4A7C15ull * std::uint64_t(k + 1)));
+            solvers.push_back(
+                std::make_unique<DualCoordinateDescent>(rows,
+                                                        rowNorms,
+                                                        std::move(signs),
+                                                        m_params.C,
+                                                        m_params.tolerance,
+                                                        m_params.seed
+                                                            + 0x9E3779B97F4A7C15ull
+                                                                  * std::uint64_t(k + 1)));
     }
 
     // All problems advance one iteration at a time, so that the observer sees one curve. The
@@ -110,8 +120,9 @@ void LinearSvc::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
             loss += s->loss();
             stop = std::max(stop, s->stoppingValue());
         }
-        observer.onIteration(it + 1, {{"loss", loss / double(problems)},
-                                      {primal ? "grad_norm" : "pg_gap", stop}});
+        observer.onIteration(it + 1,
+                             {{"loss", loss / double(problems)},
+                              {primal ? "grad_norm" : "pg_gap", stop}});
         observer.onProgress(double(it + 1) / double(m_params.maxIterations));
     }
 
@@ -143,17 +154,9 @@ Eigen::MatrixXd LinearSvc::decisionFunction(const Eigen::Ref<const Eigen::Matrix
 Eigen::VectorXd LinearSvc::predict(const Eigen::Ref<const Eigen::MatrixXd> &X) const
 {
     const Eigen::MatrixXd Z = decisionFunction(X);
-    Eigen::VectorXd out(X.rows());
-    for (Eigen::Index i = 0; i < Z.rows(); ++i) {
-        if (Z.cols() == 1) {
-            out[i] = Z(i, 0) > 0.0 ? 1.0 : 0.0;
-            continue;
-        }
-        Eigen::Index best = 0;
-        Z.row(i).maxCoeff(&best); // first maximum on ties, like numpy's argmax
-        out[i] = double(best);
-    }
-    return out;
+    if (Z.cols() == 1) // binary: class 1 when the score is positive
+        return (Z.col(0).array() > 0.0).cast<double>().matrix();
+    return argmaxRows(Z);
 }
 
 Eigen::MatrixXd LinearSvc::predictProba(const Eigen::Ref<const Eigen::MatrixXd> &X) const
@@ -211,17 +214,20 @@ std::unique_ptr<Estimator> LinearSvc::load(const Archive &archive)
     checks::archivedParams(params, kKind);
 
     const std::int64_t classes = archive.getInt("classes");
-    checks::archiveExpect(classes >= 2 && classes <= 1'000'000, kKind,
+    checks::archiveExpect(classes >= 2 && classes <= 1'000'000,
+                          kKind,
                           "'classes' must be >= 2, got " + std::to_string(classes));
     Eigen::MatrixXd coef = archive.getMatrix("coefficients");
     Eigen::VectorXd intercept = archive.getVector("intercepts");
     const Eigen::Index k = classes == 2 ? 1 : Eigen::Index(classes);
-    checks::archiveExpect(coef.cols() == k && coef.rows() >= 1 && intercept.size() == k, kKind,
+    checks::archiveExpect(coef.cols() == k && coef.rows() >= 1 && intercept.size() == k,
+                          kKind,
                           "coefficients are " + std::to_string(coef.rows()) + " x "
                               + std::to_string(coef.cols()) + " with "
                               + std::to_string(intercept.size()) + " intercepts, expected p x "
                               + std::to_string(k));
-    checks::archiveExpect(coef.allFinite() && intercept.allFinite(), kKind,
+    checks::archiveExpect(coef.allFinite() && intercept.allFinite(),
+                          kKind,
                           "coefficients contain NaN or infinite values");
     auto model = std::make_unique<LinearSvc>(params);
     model->m_classes = int(classes);

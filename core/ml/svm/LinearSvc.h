@@ -33,10 +33,10 @@ struct LinearSvcParams
     // Dual: stop when max - min projected gradient <= tolerance. Primal: when ||gradient||
     // <= tolerance * max(min(#pos, #neg), 1) / n * ||gradient at 0|| (liblinear's rules).
     double tolerance = 1e-4;
-    std::uint64_t seed = 0;        // dual: order of the coordinate updates
+    std::uint64_t seed = 0; // dual: order of the coordinate updates
     enum class Solver { Auto, Dual, Primal };
-    Solver solver = Solver::Auto;  // as scikit-learn's dual = "auto" / True / False
-    void validate() const;         // throws std::invalid_argument naming the field
+    Solver solver = Solver::Auto; // as scikit-learn's dual = "auto" / True / False
+    void validate() const;        // throws std::invalid_argument naming the field
 };
 
 class LinearSvc final : public Estimator

@@ -17,7 +17,9 @@ constexpr int kParts = 8;
 
 Eigen::Index blockRows(Eigen::Index columns)
 {
-    return std::clamp<Eigen::Index>(Eigen::Index(65536) / std::max<Eigen::Index>(columns, 1), 64, 8192);
+    return std::clamp<Eigen::Index>(Eigen::Index(65536) / std::max<Eigen::Index>(columns, 1),
+                                    64,
+                                    8192);
 }
 
 // Calls f(part, first row, rows) for every part, in parallel; BLAS single-threaded inside.
@@ -49,7 +51,8 @@ PrimalNewton::PrimalNewton(const Eigen::Ref<const Eigen::MatrixXd> &X,
 {
     const auto positives = (m_y.array() > 0.0).count();
     const auto smaller = std::min(positives, m_y.size() - positives);
-    m_relativeTolerance = tolerance * double(std::max<Eigen::Index>(smaller, 1)) / double(m_y.size());
+    m_relativeTolerance = tolerance * double(std::max<Eigen::Index>(smaller, 1))
+                          / double(m_y.size());
 }
 
 double PrimalNewton::evaluate(Eigen::VectorXd &gradient, Eigen::MatrixXd *hessian)
@@ -61,7 +64,8 @@ double PrimalNewton::evaluate(Eigen::VectorXd &gradient, Eigen::MatrixXd *hessia
     const int parts = n >= kParts * block ? kParts : 1;
     std::vector<double> hinge(static_cast<size_t>(parts), 0.0);
     std::vector<Eigen::VectorXd> grads(static_cast<size_t>(parts), Eigen::VectorXd::Zero(q));
-    std::vector<Eigen::MatrixXd> hessians(static_cast<size_t>(hessian ? parts : 0), Eigen::MatrixXd::Zero(q, q));
+    std::vector<Eigen::MatrixXd> hessians(static_cast<size_t>(hessian ? parts : 0),
+                                          Eigen::MatrixXd::Zero(q, q));
 
     forEachPart(n, parts, [&](Eigen::Index part, Eigen::Index r0, Eigen::Index rows) {
         Eigen::VectorXd r(block);
@@ -129,7 +133,9 @@ void PrimalNewton::product(const Eigen::VectorXd &d, Eigen::VectorXd &out) const
     });
 }
 
-double PrimalNewton::objectiveAlong(const Eigen::VectorXd &d, const Eigen::VectorXd &xd, double t) const
+double PrimalNewton::objectiveAlong(const Eigen::VectorXd &d,
+                                    const Eigen::VectorXd &xd,
+                                    double t) const
 {
     double hinge = 0.0;
     for (Eigen::Index i = 0; i < m_z.size(); ++i) {
@@ -156,6 +162,9 @@ bool PrimalNewton::step()
     const double scale = m_C * double(m_y.size());
     m_loss = f / scale;
     if (norm <= m_tolerance) {
+        // The check read the data once more: it counts as an iteration, so that iterations()
+        // equals the rounds LinearSvc reports to its observer.
+        ++m_iterations;
         m_done = true;
         return false;
     }

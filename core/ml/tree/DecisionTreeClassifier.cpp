@@ -1,6 +1,7 @@
 #include "DecisionTreeClassifier.h"
 
 #include "TreeEnsemble.h"
+#include "ml/common/Checks.h"
 
 #include <stdexcept>
 
@@ -45,9 +46,7 @@ void DecisionTreeClassifier::save(Archive &archive) const
 
 std::unique_ptr<Estimator> DecisionTreeClassifier::load(const Archive &archive)
 {
-    if (archive.getString("kind") != kKind)
-        throw ArchiveError("not a " + kKind + " archive (kind '" + archive.getString("kind") + "')");
-    archive.checkVersion(kKind, kArchiveVersion);
+    checks::archiveHeader(archive, kKind, kArchiveVersion);
     auto model = std::make_unique<DecisionTreeClassifier>(DecisionTreeParams::load(archive));
     model->m_model.load(archive, kKind);
     if (model->m_model.classCount() < 1 || model->m_model.trees().size() != 1)

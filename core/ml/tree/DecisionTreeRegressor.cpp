@@ -1,5 +1,7 @@
 #include "DecisionTreeRegressor.h"
 
+#include "ml/common/Checks.h"
+
 #include <stdexcept>
 
 namespace fb::ml {
@@ -38,9 +40,7 @@ void DecisionTreeRegressor::save(Archive &archive) const
 
 std::unique_ptr<Estimator> DecisionTreeRegressor::load(const Archive &archive)
 {
-    if (archive.getString("kind") != kKind)
-        throw ArchiveError("not a " + kKind + " archive (kind '" + archive.getString("kind") + "')");
-    archive.checkVersion(kKind, kArchiveVersion);
+    checks::archiveHeader(archive, kKind, kArchiveVersion);
     auto model = std::make_unique<DecisionTreeRegressor>(DecisionTreeParams::load(archive));
     model->m_model.load(archive, kKind);
     if (model->m_model.classCount() != 0 || model->m_model.trees().size() != 1)

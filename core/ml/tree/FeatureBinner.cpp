@@ -48,7 +48,9 @@ inline std::uint8_t binOf(const double *e, double x)
 // Sorts doubles (no NaN) ascending with an LSD radix sort on their order-preserving 64-bit
 // keys, 11 bits per pass (2048 buckets stay in cache), skipping passes whose digit is the same
 // for every key: several times faster than std::sort on the 2e5-value samples edges come from.
-void radixSort(std::vector<double> &values, std::vector<std::uint64_t> &keys, std::vector<std::uint64_t> &tmp)
+void radixSort(std::vector<double> &values,
+               std::vector<std::uint64_t> &keys,
+               std::vector<std::uint64_t> &tmp)
 {
     constexpr int kBits = 11;
     constexpr int kPasses = 6;
@@ -115,7 +117,8 @@ BinnedMatrix FeatureBinner::fitTransform(const Eigen::Ref<const Eigen::MatrixXd>
     if (subsample > 0 && n > subsample) {
         Rng rng(seed);
         for (Eigen::Index i = 0; i < subsample; ++i) // partial Fisher-Yates
-            std::swap(sample[size_t(i)], sample[size_t(i + Eigen::Index(rng.bounded(std::uint64_t(n - i))))]);
+            std::swap(sample[size_t(i)],
+                      sample[size_t(i + Eigen::Index(rng.bounded(std::uint64_t(n - i))))]);
         sample.resize(size_t(subsample));
     }
     std::sort(sample.begin(), sample.end());
@@ -220,7 +223,8 @@ void FeatureBinner::encodeBlock(const Eigen::Ref<const Eigen::MatrixXd> &X,
     double padded[256];
     for (Eigen::Index f = 0; f < p; ++f) {
         const std::vector<double> &edges = m_edges[size_t(f)];
-        std::fill(std::copy(edges.begin(), edges.end(), padded), padded + 256,
+        std::fill(std::copy(edges.begin(), edges.end(), padded),
+                  padded + 256,
                   std::numeric_limits<double>::infinity());
         const double *col = X.col(f).data();
         std::uint8_t *column = columns + f * X.rows();

@@ -8,7 +8,11 @@ namespace fb::ml::hist {
 namespace {
 
 // Non-empty value bins of a histogram in ascending order (missing bin excluded).
-int nonEmptyBins(const double *h, int stride, int countIndex, int binCount, const std::uint64_t *bitmap,
+int nonEmptyBins(const double *h,
+                 int stride,
+                 int countIndex,
+                 int binCount,
+                 const std::uint64_t *bitmap,
                  std::uint8_t *out)
 {
     int n = 0;
@@ -83,7 +87,8 @@ int scanFeature(const Scorer &scorer,
             if (left[wt] < limits.minWeight || right[wt] < limits.minWeight)
                 continue;
             const double gain = scorer(left) + scorer(right) - parentScore;
-            if (gain > best.gain || (gain == best.gain && best.valid() && position < best.position)) {
+            if (gain > best.gain
+                || (gain == best.gain && best.valid() && position < best.position)) {
                 best.gain = gain;
                 best.feature = feature;
                 best.position = position;

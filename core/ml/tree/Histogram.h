@@ -29,10 +29,10 @@ constexpr int kMissing = 255;
 // Per-row statistics of the rows being fitted.
 struct RowStats
 {
-    const double *pairs = nullptr;          // pair statistics: (a, b) of row r at 2r, 2r+1
-    bool unitWeight = false;                // pairs: every b is 1 (b is not read)
-    const std::int32_t *classes = nullptr;  // class statistics: class of row r
-    const double *weights = nullptr;        // class statistics: weight of row r (null: 1)
+    const double *pairs = nullptr;         // pair statistics: (a, b) of row r at 2r, 2r+1
+    bool unitWeight = false;               // pairs: every b is 1 (b is not read)
+    const std::int32_t *classes = nullptr; // class statistics: class of row r
+    const double *weights = nullptr;       // class statistics: weight of row r (null: 1)
     int classCount = 0;
 };
 
@@ -112,31 +112,22 @@ void addRows(const RowStats &stats,
     }
 }
 
-// Full-feature histograms: features [f0, f1) into slots 0 .. f1 - f0 of hist.
-inline void addRange(const RowStats &stats,
-                     const std::int32_t *rows,
-                     Eigen::Index m,
-                     const std::uint8_t *codes,
-                     Eigen::Index p,
-                     Eigen::Index f0,
-                     Eigen::Index f1,
-                     double *hist)
+// Full-feature histograms: adds (Sign = +1) the statistics of rows for features [f0, f1) into
+// slots 0 .. f1 - f0 of hist, or subtracts them (Sign = -1): the latter turns a parent's
+// histogram into the larger child's when the smaller child is too small to be worth a
+// histogram of its own.
+template<int Sign = 1>
+void addRange(const RowStats &stats,
+              const std::int32_t *rows,
+              Eigen::Index m,
+              const std::uint8_t *codes,
+              Eigen::Index p,
+              Eigen::Index f0,
+              Eigen::Index f1,
+              double *hist)
 {
-    addRows<false, 1>(stats, rows, m, codes, p, [f0](int j) { return f0 + j; }, int(f1 - f0), hist, nullptr);
-}
-
-// hist -= the statistics of rows for features [f0, f1): turns a parent's histogram into the
-// larger child's when the smaller child is too small to be worth a histogram of its own.
-inline void subtractRange(const RowStats &stats,
-                          const std::int32_t *rows,
-                          Eigen::Index m,
-                          const std::uint8_t *codes,
-                          Eigen::Index p,
-                          Eigen::Index f0,
-                          Eigen::Index f1,
-                          double *hist)
-{
-    addRows<false, -1>(stats, rows, m, codes, p, [f0](int j) { return f0 + j; }, int(f1 - f0), hist, nullptr);
+    addRows<false, Sign>(
+        stats, rows, m, codes, p, [f0](int j) { return f0 + j; }, int(f1 - f0), hist, nullptr);
 }
 
 // Scores of a set of statistics; a split's gain is score(left) + score(right) - score(node):
@@ -186,8 +177,8 @@ struct Split
     double gain = -std::numeric_limits<double>::infinity();
     std::int32_t feature = -1;
     int position = 0; // order in which the feature was examined, to break ties the same way
-    int bin = 0;         // last non-empty bin on the left
-    int nextBin = 0;     // first non-empty bin on the right (binCount: none)
+    int bin = 0;      // last non-empty bin on the left
+    int nextBin = 0;  // first non-empty bin on the right (binCount: none)
     bool missingLeft = false;
     bool sawMissing = false; // the node had missing values in this feature
     bool valid() const { return feature >= 0; }
@@ -195,7 +186,8 @@ struct Split
     // whatever the thread that found it (parallel and serial searches agree).
     bool betterThan(const Split &o) const
     {
-        return gain > o.gain || (gain == o.gain && valid() && (!o.valid() || position < o.position));
+        return gain > o.gain
+               || (gain == o.gain && valid() && (!o.valid() || position < o.position));
     }
 };
 
@@ -223,6 +215,5 @@ int scanFeature(const Scorer &scorer,
 
 // Zeroes the bins of a sparse histogram marked in bitmap (4 words) and the bitmap.
 void clearMarked(double *h, int stride, std::uint64_t *bitmap);
-
 
 } // namespace fb::ml::hist

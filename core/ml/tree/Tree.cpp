@@ -118,8 +118,7 @@ Tree Tree::load(const Archive &archive, Eigen::Index featureCount, int width)
         Node &node = tree.m_nodes[i];
         if (feature[i] < -1 || feature[i] >= featureCount)
             throw ArchiveError("tree: node " + std::to_string(i) + " splits on feature "
-                               + std::to_string(feature[i]) + " of "
-                               + std::to_string(featureCount));
+                               + std::to_string(feature[i]) + " of " + std::to_string(featureCount));
         node.feature = std::int32_t(feature[i]);
         node.threshold = threshold[Eigen::Index(i)];
         node.missingLeft = missingLeft[i] != 0 ? 1 : 0;
@@ -128,7 +127,9 @@ Tree Tree::load(const Archive &archive, Eigen::Index featureCount, int width)
             continue;
         }
         // Children after their parent: prediction then always terminates.
-        const auto valid = [&](std::int64_t c) { return c > std::int64_t(i) && c < std::int64_t(n); };
+        const auto valid = [&](std::int64_t c) {
+            return c > std::int64_t(i) && c < std::int64_t(n);
+        };
         if (!valid(left[i]) || !valid(right[i]) || left[i] == right[i])
             throw ArchiveError("tree: node " + std::to_string(i) + " has invalid children");
         node.left = std::int32_t(left[i]);
@@ -136,8 +137,7 @@ Tree Tree::load(const Archive &archive, Eigen::Index featureCount, int width)
     }
     if (size_t(values.size()) != leaves * size_t(width))
         throw ArchiveError("tree: " + std::to_string(values.size()) + " leaf values for "
-                           + std::to_string(leaves) + " leaves of width "
-                           + std::to_string(width));
+                           + std::to_string(leaves) + " leaves of width " + std::to_string(width));
     tree.m_values.assign(values.data(), values.data() + values.size());
     tree.m_leafCount = Eigen::Index(leaves);
     return tree;

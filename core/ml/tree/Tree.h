@@ -44,7 +44,10 @@ public:
                bool missingLeft,
                std::int32_t left,
                std::int32_t right);
-    double *leafValues(std::int32_t node) { return m_values.data() + m_nodes[size_t(node)].left * m_width; }
+    double *leafValues(std::int32_t node)
+    {
+        return m_values.data() + m_nodes[size_t(node)].left * m_width;
+    }
     const double *leafValues(std::int32_t node) const
     {
         return m_values.data() + m_nodes[size_t(node)].left * m_width;
@@ -59,7 +62,8 @@ public:
             if (node.feature < 0)
                 return n;
             const double x = X[row + node.feature * stride];
-            n = (x <= node.threshold || (node.missingLeft && std::isnan(x))) ? node.left : node.right;
+            n = (x <= node.threshold || (node.missingLeft && std::isnan(x))) ? node.left
+                                                                             : node.right;
         }
     }
     // out.row(i).segment(column, width) += leaf values of row i, for rows [begin, end).

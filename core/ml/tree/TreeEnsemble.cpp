@@ -65,7 +65,30 @@ void save(Archive &archive, const std::string &key, const std::vector<Tree> &tre
     archive.setArchives(key, std::move(list));
 }
 
-std::vector<Tree> load(const Archive &archive, const std::string &key, Eigen::Index featureCount, int width)
+Eigen::Index loadFeatureCount(const Archive &archive, const std::string &model)
+{
+    const std::int64_t features = archive.getInt("features");
+    if (features < 1 || features > (std::int64_t(1) << 31))
+        throw ArchiveError(model + " archive: 'features' must be >= 1, got "
+                           + std::to_string(features));
+    return Eigen::Index(features);
+}
+
+Eigen::VectorXd loadImportance(const Archive &archive,
+                               const std::string &model,
+                               Eigen::Index features)
+{
+    Eigen::VectorXd importance = archive.getVector("importance");
+    if (importance.size() != features)
+        throw ArchiveError(model + " archive: 'importance' has " + std::to_string(importance.size())
+                           + " values for " + std::to_string(features) + " features");
+    return importance;
+}
+
+std::vector<Tree> load(const Archive &archive,
+                       const std::string &key,
+                       Eigen::Index featureCount,
+                       int width)
 {
     const std::vector<Archive> &list = archive.getArchives(key);
     if (list.empty())

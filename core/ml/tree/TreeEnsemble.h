@@ -30,6 +30,12 @@ Eigen::VectorXd argmaxRows(const Eigen::Ref<const Eigen::MatrixXd> &scores);
 void checkFeatureCount(const Eigen::Ref<const Eigen::MatrixXd> &X, Eigen::Index features);
 
 void save(Archive &archive, const std::string &key, const std::vector<Tree> &trees);
+// The checked "features" (>= 1) and "importance" (one value per feature) of a tree model's
+// archive; errors name `model`.
+Eigen::Index loadFeatureCount(const Archive &archive, const std::string &model);
+Eigen::VectorXd loadImportance(const Archive &archive,
+                               const std::string &model,
+                               Eigen::Index features);
 std::vector<Tree> load(const Archive &archive,
                        const std::string &key,
                        Eigen::Index featureCount,

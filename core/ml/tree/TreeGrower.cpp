@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <queue>
 #include <stdexcept>
+#include <type_traits>
+#include <queue>
 
 namespace fb::ml {
 
@@ -179,8 +180,9 @@ void TreeGrower::splitNode(int state, Tree &tree, std::vector<Task> &tasks)
         sums(r)[c] = total[c] - sums(l)[c];
     // Without missing values in the node, unseen missing values follow the larger child
     // (scikit-learn's HistGradientBoosting).
-    const bool missingLeft = split.sawMissing ? split.missingLeft
-                                              : m_states[size_t(l)].count() > m_states[size_t(r)].count();
+    const bool missingLeft = split.sawMissing
+                                 ? split.missingLeft
+                                 : m_states[size_t(l)].count() > m_states[size_t(r)].count();
     tree.split(m_states[size_t(state)].treeNode,
                split.feature,
                m_binner.splitThreshold(split.feature, split.bin, split.nextBin),
@@ -277,12 +279,20 @@ void TreeGrower::evaluateFull(std::vector<Task> &tasks)
                 hist::addRange(*m_stats, rows, st.count(), codes, p, f0, f1, h);
                 break;
             case Build::Sparse:
-                hist::addRows<true, 1>(*m_stats, rows, st.count(), codes, p,
-                                       [f0](int j) { return f0 + j; }, int(f1 - f0), h,
-                                       m_bitmaps.data() + (t * size_t(p) + size_t(f0)) * 4);
+                hist::addRows<true, 1>(
+                    *m_stats,
+                    rows,
+                    st.count(),
+                    codes,
+                    p,
+                    [f0](int j) { return f0 + j; },
+                    int(f1 - f0),
+                    h,
+                    m_bitmaps.data() + (t * size_t(p) + size_t(f0)) * 4);
                 break;
             case Build::SubtractDense: {
-                const double *sib = buffer(m_states[size_t(task.sibling)].buffer) + size_t(f0) * slot;
+                const double *sib = buffer(m_states[size_t(task.sibling)].buffer)
+                                    + size_t(f0) * slot;
                 const size_t n = size_t(f1 - f0) * slot;
                 for (size_t i = 0; i < n; ++i)
                     h[i] -= sib[i];
@@ -290,7 +300,14 @@ void TreeGrower::evaluateFull(std::vector<Task> &tasks)
             }
             case Build::SubtractRows: {
                 const State &sib = m_states[size_t(task.sibling)];
-                hist::subtractRange(*m_stats, m_rows.data() + sib.begin, sib.count(), codes, p, f0, f1, h);
+                hist::addRange<-1>(*m_stats,
+                                   m_rows.data() + sib.begin,
+                                   sib.count(),
+                                   codes,
+                                   p,
+                                   f0,
+                                   f1,
+                                   h);
                 break;
             }
             }
@@ -302,12 +319,21 @@ void TreeGrower::evaluateFull(std::vector<Task> &tasks)
             for (Eigen::Index f = f0; f < f1; ++f) {
                 const size_t k = t * size_t(p) + size_t(f);
                 const bool sparse = task.build == Build::Sparse;
-                hist::scanFeature(m_scorer, buffer(task.buffer) + size_t(f) * slot, m_binner.binCount(f),
-                                  total, parentScore, m_limits, std::int32_t(f), rank[k],
-                                  sparse ? m_bitmaps.data() + k * 4 : nullptr, m_results[k],
+                hist::scanFeature(m_scorer,
+                                  buffer(task.buffer) + size_t(f) * slot,
+                                  m_binner.binCount(f),
+                                  total,
+                                  parentScore,
+                                  m_limits,
+                                  std::int32_t(f),
+                                  rank[k],
+                                  sparse ? m_bitmaps.data() + k * 4 : nullptr,
+                                  m_results[k],
                                   m_resultLeft.data() + k * size_t(s));
                 if (sparse)
-                    hist::clearMarked(buffer(task.buffer) + size_t(f) * slot, s, m_bitmaps.data() + k * 4);
+                    hist::clearMarked(buffer(task.buffer) + size_t(f) * slot,
+                                      s,
+                                      m_bitmaps.data() + k * 4);
             }
         }
     };
@@ -336,7 +362,8 @@ void TreeGrower::evaluateFull(std::vector<Task> &tasks)
     }
 }
 
-void TreeGrower::scanGroup(int state, const std::int32_t *features, int g, int firstPosition, int *nonConstant)
+void TreeGrower::scanGroup(
+    int state, const std::int32_t *features, int g, int firstPosition, int *nonConstant)
 {
     const State &st = m_states[size_t(state)];
     const int s = m_stride;
@@ -347,21 +374,39 @@ void TreeGrower::scanGroup(int state, const std::int32_t *features, int g, int f
     const bool dense = st.count() >= kDenseRows;
     const std::int32_t *rows = m_rows.data() + st.begin;
     const auto at = [features](int j) { return features[j]; };
+    // Dense nodes add into the zeroed histograms; sparse ones also mark the touched bins.
+    const auto add = [&](auto mark, std::uint64_t *bitmap) {
+        hist::addRows<decltype(mark)::value, 1>(*m_stats,
+                                                rows,
+                                                st.count(),
+                                                m_bins.codes.data(),
+                                                m_bins.cols,
+                                                at,
+                                                g,
+                                                m_groupHist.data(),
+                                                bitmap);
+    };
     if (dense)
-        hist::addRows<false, 1>(*m_stats, rows, st.count(), m_bins.codes.data(), m_bins.cols, at, g,
-                                m_groupHist.data(), nullptr);
+        add(std::false_type{}, nullptr);
     else
-        hist::addRows<true, 1>(*m_stats, rows, st.count(), m_bins.codes.data(), m_bins.cols, at, g,
-                               m_groupHist.data(), m_groupBitmap.data());
+        add(std::true_type{}, m_groupBitmap.data());
     const double *total = m_sums.data() + size_t(state) * size_t(s);
     const double parentScore = m_scorer(total);
     hist::Split &split = m_states[size_t(state)].split;
     for (int j = 0; j < g; ++j) {
         double *h = m_groupHist.data() + size_t(j) * slot;
         std::uint64_t *bits = m_groupBitmap.data() + 4 * j;
-        const int n = hist::scanFeature(m_scorer, h, m_binner.binCount(features[j]), total, parentScore,
-                                        m_limits, features[j], firstPosition + j,
-                                        dense ? nullptr : bits, split, leftSums(state));
+        const int n = hist::scanFeature(m_scorer,
+                                        h,
+                                        m_binner.binCount(features[j]),
+                                        total,
+                                        parentScore,
+                                        m_limits,
+                                        features[j],
+                                        firstPosition + j,
+                                        dense ? nullptr : bits,
+                                        split,
+                                        leftSums(state));
         if (n > 1)
             ++*nonConstant;
         if (dense)
@@ -380,7 +425,8 @@ void TreeGrower::evaluateSampled(int state)
     m_states[size_t(state)].split = hist::Split{};
     const auto draw = [&](int from, int count) {
         for (int i = from; i < from + count; ++i)
-            std::swap(m_order[size_t(i)], m_order[size_t(i + int(m_rng->bounded(std::uint64_t(p - i))))]);
+            std::swap(m_order[size_t(i)],
+                      m_order[size_t(i + int(m_rng->bounded(std::uint64_t(p - i))))]);
     };
     int nonConstant = 0;
     draw(0, mtry);

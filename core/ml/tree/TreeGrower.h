@@ -20,10 +20,10 @@ struct GrowerParams
     int maxLeafNodes = 0; // 0: unlimited, nodes split depth-first; else best-first by gain
     Eigen::Index minSamplesSplit = 2;
     Eigen::Index minSamplesLeaf = 1;
-    double minChildWeight = 0.0; // weight (hessian) per child
-    double minGain = 0.0;        // CART: split when gain >= minGain; boosting: when gain > minGain
-    bool cart = true;            // CART rules (pure nodes are leaves, zero-gain splits allowed)
-    int maxFeatures = 0;         // features examined per node (0: all), drawn at random
+    double minChildWeight = 0.0;  // weight (hessian) per child
+    double minGain = 0.0;         // CART: split when gain >= minGain; boosting: when gain > minGain
+    bool cart = true;             // CART rules (pure nodes are leaves, zero-gain splits allowed)
+    int maxFeatures = 0;          // features examined per node (0: all), drawn at random
     bool shuffleFeatures = false; // examine features in a random order (CART's tie-breaking)
     int threads = 1;              // feature-parallel histogram passes (full-feature mode)
 };
@@ -99,7 +99,8 @@ private:
     void planChild(int child, int sibling, bool parentHasBuffer, std::vector<Task> &tasks);
     void evaluateFull(std::vector<Task> &tasks);
     void evaluateSampled(int state);
-    void scanGroup(int state, const std::int32_t *features, int g, int firstPosition, int *nonConstant);
+    void scanGroup(
+        int state, const std::int32_t *features, int g, int firstPosition, int *nonConstant);
     int acquireBuffer(bool clean);
     void releaseBuffer(int buffer, bool clean);
     double *buffer(int b) { return m_buffers[size_t(b)].data(); }
@@ -127,12 +128,12 @@ private:
     std::vector<std::vector<double>> m_buffers; // p x 256 x stride each
     std::vector<int> m_freeClean;
     std::vector<int> m_freeDirty;
-    std::vector<std::uint64_t> m_bitmaps;     // Sparse builds: 4 words per feature per task
-    std::vector<hist::Split> m_results;       // per task and feature
-    std::vector<double> m_resultLeft;         // per task and feature: left sums
-    std::vector<std::int32_t> m_order;        // feature examination order of the current node
-    std::vector<int> m_rank;                  // position of each feature in m_order
-    std::vector<double> m_groupHist;          // sampled mode: histograms of the drawn features
+    std::vector<std::uint64_t> m_bitmaps; // Sparse builds: 4 words per feature per task
+    std::vector<hist::Split> m_results;   // per task and feature
+    std::vector<double> m_resultLeft;     // per task and feature: left sums
+    std::vector<std::int32_t> m_order;    // feature examination order of the current node
+    std::vector<int> m_rank;              // position of each feature in m_order
+    std::vector<double> m_groupHist;      // sampled mode: histograms of the drawn features
     std::vector<std::uint64_t> m_groupBitmap;
 };
 

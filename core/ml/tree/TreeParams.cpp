@@ -1,22 +1,14 @@
 #include "TreeParams.h"
 
+#include "ml/common/Checks.h"
+
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
 
 namespace fb::ml {
 
-namespace {
-
-std::string number(double v)
-{
-    std::ostringstream out;
-    out << v;
-    return out.str();
-}
-
-} // namespace
+using checks::number;
 
 std::string criterionName(SplitCriterion criterion)
 {
@@ -39,7 +31,8 @@ SplitCriterion parseCriterion(const std::string &name)
         return SplitCriterion::Entropy;
     if (name == "squared_error")
         return SplitCriterion::SquaredError;
-    throw std::invalid_argument("criterion must be gini, entropy or squared_error, got '" + name + "'");
+    throw std::invalid_argument("criterion must be gini, entropy or squared_error, got '" + name
+                                + "'");
 }
 
 MaxFeatures MaxFeatures::parse(const std::string &text)
@@ -60,7 +53,8 @@ MaxFeatures MaxFeatures::parse(const std::string &text)
     }
     if (used != text.size())
         throw std::invalid_argument("maxFeatures must be all, sqrt, log2, a fraction such as 0.3 "
-                                    "or a count such as 10, got '" + text + "'");
+                                    "or a count such as 10, got '"
+                                    + text + "'");
     const bool fraction = text.find_first_of(".eE") != std::string::npos;
     m.kind = fraction ? Kind::Fraction : Kind::Count;
     m.value = v;
@@ -113,7 +107,8 @@ int MaxFeatures::resolve(Eigen::Index features) const
 void MaxFeatures::validate() const
 {
     if (kind == Kind::Fraction && !(value > 0.0 && value <= 1.0))
-        throw std::invalid_argument("maxFeatures as a fraction must be in (0, 1], got " + number(value));
+        throw std::invalid_argument("maxFeatures as a fraction must be in (0, 1], got "
+                                    + number(value));
     if (kind == Kind::Count && !(value >= 1.0 && value == std::floor(value) && value < 1e9))
         throw std::invalid_argument("maxFeatures as a count must be a whole number >= 1, got "
                                     + number(value));
@@ -122,11 +117,14 @@ void MaxFeatures::validate() const
 void DecisionTreeParams::validate() const
 {
     if (maxDepth < 0)
-        throw std::invalid_argument("maxDepth must be >= 0 (0 = unlimited), got " + std::to_string(maxDepth));
+        throw std::invalid_argument("maxDepth must be >= 0 (0 = unlimited), got "
+                                    + std::to_string(maxDepth));
     if (minSamplesSplit < 2)
-        throw std::invalid_argument("minSamplesSplit must be >= 2, got " + std::to_string(minSamplesSplit));
+        throw std::invalid_argument("minSamplesSplit must be >= 2, got "
+                                    + std::to_string(minSamplesSplit));
     if (minSamplesLeaf < 1)
-        throw std::invalid_argument("minSamplesLeaf must be >= 1, got " + std::to_string(minSamplesLeaf));
+        throw std::invalid_argument("minSamplesLeaf must be >= 1, got "
+                                    + std::to_string(minSamplesLeaf));
     if (maxLeafNodes != 0 && maxLeafNodes < 2)
         throw std::invalid_argument("maxLeafNodes must be 0 (unlimited) or >= 2, got "
                                     + std::to_string(maxLeafNodes));

@@ -13,7 +13,7 @@ namespace fb::ml {
 // (variance reduction) for regression (Breiman, Friedman, Olshen & Stone, "Classification and
 // Regression Trees", 1984), named as scikit-learn's `criterion`.
 enum class SplitCriterion { Gini, Entropy, SquaredError };
-std::string criterionName(SplitCriterion criterion); // "gini", "entropy", "squared_error"
+std::string criterionName(SplitCriterion criterion);    // "gini", "entropy", "squared_error"
 SplitCriterion parseCriterion(const std::string &name); // throws std::invalid_argument
 
 // How many features a node examines, as scikit-learn's max_features: all, sqrt(p), log2(p),
@@ -36,14 +36,14 @@ struct MaxFeatures
 struct DecisionTreeParams
 {
     SplitCriterion criterion = SplitCriterion::Gini;
-    int maxDepth = 0;           // 0: unlimited (grow until leaves are pure or too small)
-    int minSamplesSplit = 2;    // rows a node needs to be split, >= 2
-    int minSamplesLeaf = 1;     // rows each child must keep, >= 1
-    int maxLeafNodes = 0;       // 0: unlimited; else grow best-first up to this many leaves
+    int maxDepth = 0;                 // 0: unlimited (grow until leaves are pure or too small)
+    int minSamplesSplit = 2;          // rows a node needs to be split, >= 2
+    int minSamplesLeaf = 1;           // rows each child must keep, >= 1
+    int maxLeafNodes = 0;             // 0: unlimited; else grow best-first up to this many leaves
     double minImpurityDecrease = 0.0; // split only if the weighted impurity decrease >= this
-    MaxFeatures maxFeatures;    // features examined per node (random subset), default all
-    int maxBins = 255;          // histogram bins per feature, in [2, 255]
-    std::uint64_t seed = 0;     // feature order and subsets (and a forest's bootstrap)
+    MaxFeatures maxFeatures;          // features examined per node (random subset), default all
+    int maxBins = 255;                // histogram bins per feature, in [2, 255]
+    std::uint64_t seed = 0;           // feature order and subsets (and a forest's bootstrap)
 
     void validate() const; // throws std::invalid_argument naming the field
     void save(Archive &archive) const;
