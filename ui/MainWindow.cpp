@@ -11,8 +11,18 @@
 #include "palette/PaletteWidget.h"
 #include "pipeline/NodeRegistry.h"
 #include "pipeline/Pipeline.h"
+#include "history/HistoryController.h"
+#include "history/RunHistoryPanel.h"
+#include "models/ModelActions.h"
+#include "models/ModelsPanel.h"
+#include "models/ServingController.h"
+#include "monitor/ChartsPanel.h"
+#include "monitor/MonitorController.h"
+#include "output/OutputController.h"
+#include "output/OutputInspector.h"
 #include "run/LogView.h"
 #include "run/RunController.h"
+#include "store/RunStore.h"
 #include "style/ActionIcons.h"
 #include "style/CanvasStyle.h"
 #include "style/Theme.h"
@@ -56,6 +66,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
     m_edit = new EditActions(m_document, m_view, this);
     m_files = new FileController(m_document, this, this);
     m_run = new RunController(m_document, m_scene, options.storePath, this);
+    m_run->setDialogParent(this);
     m_autosave = options.recoveryFolder.isEmpty()
                      ? new AutosaveController(m_document,
                                               AutosaveController::defaultDirectory(),
@@ -63,6 +74,7 @@ MainWindow::MainWindow(const Options &options, QWidget *parent)
                      : new AutosaveController(m_document, options.recoveryFolder, this);
 
     createDocks();
+    m_modelActions = new ModelActions(m_document, m_scene, m_run, m_files, m_models, this);
     createMenus();
     createToolBar();
     createStatusBar();
@@ -102,6 +114,12 @@ MainWindow::~MainWindow()
 {
     // Observers first, the document they observe last: the run (its workers are waited for),
     // then the widgets and the scene, then the autosave session (removed: a clean end).
+    delete m_modelActions; // observes the scene and the run
+    m_modelActions = nullptr;
+    delete m_runHistory; // reads the run store in the background; ends before it
+    m_runHistory = nullptr;
+    delete m_monitor;
+    m_monitor = nullptr;
     delete m_run;
     m_run = nullptr;
     delete takeCentralWidget();
@@ -144,8 +162,32 @@ void MainWindow::createDocks()
     m_inspectorDock->raise();
     m_log = new LogView(this);
     m_logDock = dock(tr("Log"), QStringLiteral("logDock"), m_log, Qt::BottomDockWidgetArea);
+    // Run monitoring: the timeline shares the log's place; the charts sit beside them.
+    m_monitor = new MonitorController(m_run, m_scene, m_log, this);
+    // Split before the log gets tabs: splitting a tabbed dock only adds another tab.
+    m_chartsDock = dock(tr("Charts"), QStringLiteral("chartsDock"), m_monitor->chartsPanel(), Qt::BottomDockWidgetArea);
+    splitDockWidget(m_logDock, m_chartsDock, Qt::Horizontal);
+    m_timelineDock = dock(tr("Timeline"), QStringLiteral("timelineDock"), m_monitor->timelineWidget(),
+                          Qt::BottomDockWidgetArea);
+    tabifyDockWidget(m_logDock, m_timelineDock);
+    m_outputs = new OutputController(m_run, m_scene, this);
+    m_outputDock = dock(tr("Output"), QStringLiteral("outputDock"), m_outputs->inspector(), Qt::BottomDockWidgetArea);
+    tabifyDockWidget(m_logDock, m_outputDock);
+    // Run history: past runs of the store, next to the log of the current one.
+    m_runHistory = new HistoryController(m_document, m_scene, m_run, m_monitor, this);
+    m_runsDock = dock(tr("Runs"), QStringLiteral("runsDock"), m_runHistory->panel(), Qt::BottomDockWidgetArea);
+    tabifyDockWidget(m_logDock, m_runsDock);
+    m_logDock->raise();
+    // The model registry shares the inspector's place (like the history).
+    m_models = new ModelsPanel(this);
+    if (m_run->store())
+        m_models->setStore(m_run->store()->location());
+    m_modelsDock = dock(tr("Models"), QStringLiteral("modelsDock"), m_models, Qt::RightDockWidgetArea);
+    tabifyDockWidget(m_historyDock, m_modelsDock);
+    m_inspectorDock->raise();
     resizeDocks({m_paletteDock, m_inspectorDock}, {230, 330}, Qt::Horizontal);
-    resizeDocks({m_logDock}, {140}, Qt::Vertical);
+    resizeDocks({m_logDock, m_chartsDock}, {560, 620}, Qt::Horizontal);
+    resizeDocks({m_logDock}, {240}, Qt::Vertical);
 }
 
 void MainWindow::createMenus()
@@ -158,6 +200,8 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(m_files->saveAction());
     file->addAction(m_files->saveAsAction());
+    QMenu *exportMenu = file->addMenu(tr("&Export"));
+    exportMenu->addAction(m_modelActions->exportAirflowAction());
     file->addSeparator();
     QAction *close = file->addAction(tr("&Close Window"), this, &QWidget::close);
     close->setShortcut(QKeySequence::Close);
@@ -213,13 +257,28 @@ void MainWindow::createMenus()
         });
     }
     view->addSeparator();
-    for (QDockWidget *d : {m_paletteDock, m_inspectorDock, m_historyDock, m_logDock})
+    for (QDockWidget *d : {m_paletteDock, m_inspectorDock, m_historyDock, m_logDock, m_outputDock, m_timelineDock, m_chartsDock, m_runsDock, m_modelsDock})
         view->addAction(d->toggleViewAction());
 
     QMenu *run = menuBar()->addMenu(tr("&Run"));
     run->addAction(m_run->runAllAction());
     run->addAction(m_run->runToHereAction());
+    run->addAction(m_run->rerunFailedAction());
+    run->addAction(m_run->runWithParametersAction());
     run->addAction(m_run->cancelAction());
+    run->addSeparator();
+    run->addAction(m_run->clearCacheAction());
+    run->addAction(m_run->cacheSettingsAction());
+
+    QMenu *model = menuBar()->addMenu(tr("&Model"));
+    model->addAction(m_modelActions->registerAction());
+    model->addAction(m_modelActions->exportOnnxAction());
+    model->addAction(m_modelActions->serveAction());
+    model->addSeparator();
+    model->addAction(m_models->setAliasAction());
+    model->addAction(m_models->exportAction());
+    model->addAction(m_models->deleteAction());
+    model->addAction(m_modelsDock->toggleViewAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Flowbench"), this, &MainWindow::showAbout)
@@ -254,6 +313,7 @@ void MainWindow::createToolBar()
     tools->addAction(m_edit->zoomFitAction());
     tools->addSeparator();
     tools->addAction(m_run->runAllAction());
+    tools->addAction(m_run->rerunFailedAction());
     tools->addAction(m_run->cancelAction());
 }
 
@@ -307,6 +367,28 @@ void MainWindow::createStatusBar()
     connect(m_edit, &EditActions::message, this, show);
     connect(m_files, &FileController::message, this, show);
     connect(m_run, &RunController::message, this, show);
+    connect(m_models, &ModelsPanel::message, this, show);
+    connect(m_modelActions, &ModelActions::message, this, show);
+    connect(m_modelActions, &ModelActions::showPanelRequested, this, [this] {
+        m_modelsDock->show();
+        m_modelsDock->raise();
+    });
+    connect(m_run, &RunController::runFinished, m_models, &ModelsPanel::refresh);
+    // What is being served stays in view while the Models dock is hidden.
+    m_servingLabel = new QLabel(this);
+    m_servingLabel->setObjectName(QStringLiteral("servingLabel"));
+    m_servingLabel->setTextInteractionFlags(Qt::TextBrowserInteraction);
+    m_servingLabel->setOpenExternalLinks(true);
+    m_servingLabel->hide();
+    statusBar()->addPermanentWidget(m_servingLabel);
+    connect(m_models->serving(), &ServingController::changed, this, [this] {
+        QStringList served;
+        for (const QString &ref : m_models->serving()->references())
+            served.append(tr("Serving %1 at <a href=\"%2\">%2</a>")
+                              .arg(ref, m_models->serving()->url(ref).toString()));
+        m_servingLabel->setText(served.join(QStringLiteral(" · ")));
+        m_servingLabel->setVisible(!served.isEmpty());
+    });
 }
 
 void MainWindow::updateTitle()

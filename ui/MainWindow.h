@@ -14,8 +14,13 @@ class CanvasView;
 class Document;
 class EditActions;
 class FileController;
+class HistoryController;
 class InspectorWidget;
 class LogView;
+class ModelActions;
+class ModelsPanel;
+class MonitorController;
+class OutputController;
 class PaletteWidget;
 class RunController;
 
@@ -51,6 +56,10 @@ public:
     RunController *runController() const { return m_run; }
     AutosaveController *autosave() const { return m_autosave; }
     LogView *log() const { return m_log; }
+    MonitorController *monitor() const { return m_monitor; }
+    HistoryController *runHistory() const { return m_runHistory; }
+    ModelsPanel *modelsPanel() const { return m_models; }
+    ModelActions *modelActions() const { return m_modelActions; }
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -84,6 +93,17 @@ private:
     QDockWidget *m_inspectorDock = nullptr;
     QDockWidget *m_historyDock = nullptr;
     QDockWidget *m_logDock = nullptr;
+    MonitorController *m_monitor = nullptr;
+    QDockWidget *m_chartsDock = nullptr;
+    QDockWidget *m_timelineDock = nullptr;
+    HistoryController *m_runHistory = nullptr;
+    QDockWidget *m_runsDock = nullptr;
+    OutputController *m_outputs = nullptr;
+    QDockWidget *m_outputDock = nullptr;
+    ModelsPanel *m_models = nullptr;
+    ModelActions *m_modelActions = nullptr;
+    QDockWidget *m_modelsDock = nullptr;
+    QLabel *m_servingLabel = nullptr;
 };
 
 } // namespace fb

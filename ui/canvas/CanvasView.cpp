@@ -299,6 +299,7 @@ bool CanvasView::viewportEvent(QEvent *event)
         auto *g = static_cast<QNativeGestureEvent *>(event);
         if (g->gestureType() == Qt::ZoomNativeGesture) {
             zoomBy(1.0 + g->value(), viewport()->mapFromGlobal(g->globalPosition().toPoint()));
+            g->accept(); // handled: not passed on to the parent as an unused gesture
             return true;
         }
     } else if (event->type() == QEvent::Gesture) {
@@ -307,6 +308,7 @@ bool CanvasView::viewportEvent(QEvent *event)
             if (pinch->changeFlags() & QPinchGesture::ScaleFactorChanged)
                 zoomBy(pinch->scaleFactor(),
                        viewport()->mapFromGlobal(pinch->centerPoint().toPoint()));
+            g->accept(pinch);
             return true;
         }
     }

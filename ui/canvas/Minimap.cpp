@@ -41,6 +41,8 @@ void Minimap::refresh()
 
 QRectF Minimap::worldRect() const
 {
+    if (m_frozenWorld.isValid())
+        return m_frozenWorld;
     const QRectF content = m_view->canvasScene()->contentRect();
     const QRectF visible = m_view->mapToScene(m_view->viewport()->rect()).boundingRect();
     return content.united(visible).adjusted(-40, -40, 40, 40);
@@ -117,8 +119,19 @@ void Minimap::centerViewAt(QPoint widgetPos)
 
 void Minimap::mousePressEvent(QMouseEvent *event)
 {
-    if (event->button() == Qt::LeftButton)
+    if (event->button() == Qt::LeftButton) {
+        m_frozenWorld = worldRect();
         centerViewAt(event->position().toPoint());
+    }
+    event->accept();
+}
+
+void Minimap::mouseReleaseEvent(QMouseEvent *event)
+{
+    if (event->button() == Qt::LeftButton) {
+        m_frozenWorld = QRectF();
+        update();
+    }
     event->accept();
 }
 

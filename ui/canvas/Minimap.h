@@ -27,6 +27,7 @@ protected:
     void paintEvent(QPaintEvent *event) override;
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
 
 private:
     QRectF worldRect() const;
@@ -37,6 +38,9 @@ private:
     CanvasView *m_view;
     QTimer *m_timer = nullptr;
     bool m_userEnabled = true;
+    // While dragging, the map keeps its scale and offset: the world rectangle includes the
+    // visible area, so recomputing it as the view moves would move the map under the mouse.
+    QRectF m_frozenWorld;
 };
 
 } // namespace fb

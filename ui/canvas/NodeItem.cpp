@@ -100,9 +100,27 @@ void NodeItem::setStatusText(const QString &text)
     updateToolTip();
 }
 
+// Kept in the item's data slot rather than a member, so the item's layout stays as it was.
+constexpr int cachedDataKey = 0x4643; // "FC"
+
+bool NodeItem::isCached() const
+{
+    return data(cachedDataKey).toBool();
+}
+
+void NodeItem::setCached(bool cached)
+{
+    if (cached == isCached())
+        return;
+    setData(cachedDataKey, cached);
+    updateToolTip();
+    update();
+}
+
 void NodeItem::clearRunState()
 {
     m_state = TaskState::None;
+    setData(cachedDataKey, false);
     m_progress = -1.0;
     m_elapsedMs = -1;
     m_statusText.clear();
@@ -273,7 +291,9 @@ void NodeItem::updateToolTip()
         tip += QStringLiteral("<br>%1").arg(m_type->doc.toHtmlEscaped());
     if (m_state != TaskState::None) {
         tip += QStringLiteral("<br><br>State: <b>%1</b>").arg(taskStateName(m_state));
-        if (m_elapsedMs >= 0)
+        if (isCached())
+            tip += QStringLiteral(" (cached)");
+        else if (m_elapsedMs >= 0)
             tip += QStringLiteral(" · %1 s").arg(m_elapsedMs / 1000.0, 0, 'f', 2);
     }
     if (!m_statusText.isEmpty())

@@ -62,6 +62,9 @@ public:
     void setElapsedMs(qint64 ms); // negative hides it
     qint64 elapsedMs() const { return m_elapsedMs; }
     void setStatusText(const QString &text); // a line for the tooltip ("3 of 5 epochs")
+    // Success served from the output cache: painted as "cached" instead of a run time.
+    void setCached(bool cached);
+    bool isCached() const;
     QString statusText() const { return m_statusText; }
     void clearRunState();
 

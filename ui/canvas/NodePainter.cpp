@@ -187,7 +187,10 @@ void NodePainter::paint(QPainter *p, const NodeItem &item, const CanvasStyle &st
         const QRectF titleRect = g.titleRect();
         p->drawStaticText(QPointF(titleRect.left(), titleRect.center().y() - item.titleText().size().height() / 2),
                           item.titleText());
-        if (item.elapsedMs() >= 0) {
+        if (item.isCached()) {
+            p->setPen(style.stateColor(TaskState::Success));
+            p->drawText(g.footerRect(), Qt::AlignRight | Qt::AlignVCenter, QStringLiteral("cached"));
+        } else if (item.elapsedMs() >= 0) {
             p->setPen(state == TaskState::Running ? style.stateColor(state) : style.mutedText);
             p->drawText(g.footerRect(), Qt::AlignRight | Qt::AlignVCenter, elapsedText(item.elapsedMs()));
         }

@@ -31,6 +31,8 @@ OutputController::OutputController(RunController *run, CanvasScene *scene, QObje
 
 void OutputController::followSelection()
 {
+    if (!m_scene || !m_run)
+        return;
     const QList<int> keys = m_scene->selectedNodeKeys();
     const Node *node = keys.size() == 1 ? m_scene->pipeline()->data().node(keys.first()) : nullptr;
     if (!node) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QObject>
+#include <QPointer>
 
 namespace fb {
 
@@ -22,8 +23,10 @@ public:
 private:
     void followSelection();
 
-    RunController *m_run;
-    CanvasScene *m_scene;
+    // Guarded: while a window closes, the run controller goes before the scene stops emitting
+    // selection changes, and the outputs it owned must not be read after that.
+    QPointer<RunController> m_run;
+    QPointer<CanvasScene> m_scene;
     OutputInspector *m_inspector;
 };
 

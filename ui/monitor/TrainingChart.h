@@ -1,0 +1,71 @@
+#pragma once
+
+#include <QChartView>
+#include <QHash>
+#include <QPointer>
+
+class QGraphicsLineItem;
+class QGraphicsRectItem;
+class QGraphicsSimpleTextItem;
+class QLineSeries;
+class QValueAxis;
+class QTimer;
+
+namespace fb {
+
+class MetricHistory;
+
+// The live curves of one node's per-iteration metrics (loss, validation loss and score …), one
+// series per metric key. It only reads a MetricHistory (filled from live events or from the
+// store) and redraws on its own ~30 Hz timer when the history changed: points are decimated to
+// the plot's pixel width (min/max per pixel column) and handed over with QXYSeries::replace(),
+// so 100,000 points per curve stay smooth. Axes follow the data. Hovering shows the values at
+// the nearest step.
+class TrainingChart : public QChartView
+{
+    Q_OBJECT
+
+public:
+    explicit TrainingChart(QWidget *parent = nullptr);
+    ~TrainingChart() override;
+
+    void setHistory(const MetricHistory *history);
+    void setNode(const QString &nodeId);
+    QString node() const { return m_node; }
+    // Redraws now when the history or size changed (the timer calls it; tests may too).
+    void refresh();
+
+    // For tests and the export: the series shown, by metric key, and the hover read-out.
+    QLineSeries *series(const QString &key) const { return m_series.value(key); }
+    QStringList seriesKeys() const;
+    QValueAxis *axisX() const { return m_axisX; }
+    QValueAxis *axisY() const { return m_axisY; }
+    QString readout() const;
+    int redraws() const { return m_redraws; }
+
+protected:
+    void mouseMoveEvent(QMouseEvent *event) override;
+    void leaveEvent(QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+
+private:
+    void rebuild();
+    void showReadout(QPointF position);
+    void hideReadout();
+
+    const MetricHistory *m_history = nullptr;
+    QString m_node;
+    QHash<QString, QLineSeries *> m_series;
+    QValueAxis *m_axisX = nullptr;
+    QValueAxis *m_axisY = nullptr;
+    QTimer *m_timer = nullptr;
+    quint64 m_drawnRevision = ~0ull;
+    int m_drawnWidth = -1;
+    bool m_structureDirty = true;
+    int m_redraws = 0;
+    QGraphicsLineItem *m_cursor = nullptr;
+    QGraphicsRectItem *m_readoutBox = nullptr;
+    QGraphicsSimpleTextItem *m_readoutText = nullptr;
+};
+
+} // namespace fb
