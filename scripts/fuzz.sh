@@ -25,7 +25,11 @@ JOBS=${FUZZ_JOBS:-1}
 
 command -v clang++ >/dev/null || { echo "fuzz.sh: clang++ is missing; run scripts/install-deps.sh" >&2; exit 1; }
 
-if [ ! -f "$BUILD_DIR/build.ninja" ]; then
+# FUZZ_NO_BUILD=1: use the fuzz_<target> executables already in $BUILD_DIR/tests/fuzz (built
+# some other way, e.g. only the code under test instrumented when the machine is busy).
+if [ "${FUZZ_NO_BUILD:-0}" = 1 ]; then
+  :
+elif [ ! -f "$BUILD_DIR/build.ninja" ]; then
   CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -G Ninja \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DFLOWBENCH_BUILD_FUZZERS=ON \
@@ -34,7 +38,7 @@ if [ ! -f "$BUILD_DIR/build.ninja" ]; then
 fi
 build_targets=()
 for t in "${TARGETS[@]}"; do build_targets+=("fuzz_$t"); done
-cmake --build "$BUILD_DIR" --parallel "$(nproc)" --target "${build_targets[@]}"
+[ "${FUZZ_NO_BUILD:-0}" = 1 ] || cmake --build "$BUILD_DIR" --parallel "$(nproc)" --target "${build_targets[@]}"
 
 dict_for() {
   case "$1" in
@@ -85,7 +89,8 @@ for t in "${TARGETS[@]}"; do
   execs=$(sed -nE 's/^#([0-9]+):.*/\1/p' <<<"$last")
   cov=$(sed -nE 's/.* cov: ([0-9]+).*/\1/p' <<<"$last")
   corp=$(sed -nE 's/.* corp: ([0-9]+).*/\1/p' <<<"$last")
-  rate=$(sed -nE 's/.* exec\/s: ([0-9]+).*/\1/p' <<<"$last")
+  # (fork mode prints "exec/s N", the single-process mode "exec/s: N")
+  rate=$(sed -nE 's/.* exec\/s:? ([0-9]+).*/\1/p' <<<"$last")
   # Findings of this run only (earlier runs' are in the folder too).
   crashes=$(find "$findings" -name 'crash-*' ! -name '*.min' ! -name '*.log' -newer "$stamp" | wc -l)
   ooms=$(find "$findings" -name 'oom-*' ! -name '*.min' ! -name '*.log' -newer "$stamp" | wc -l)

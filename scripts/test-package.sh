@@ -41,7 +41,8 @@ echo "Installed-Size: $(dpkg-deb --field "$deb" Installed-Size) KiB" >&2
 echo "Depends: $depends" >&2
 echo "Recommends: $(dpkg-deb --field "$deb" Recommends)  Suggests: $(dpkg-deb --field "$deb" Suggests)" >&2
 for dep in libqt6core6 libqt6sql6 libqt6sql6-sqlite libqt6svg6 libqt6widgets6 libqt6network6 libc6 libstdc++6; do
-  grep -qE "(^|, )$dep( |,|$)" <<<"$depends" || fail "Depends lacks $dep: $depends"
+  # Package names only (libstdc++6 is no regular expression).
+  sed -E 's/ *\([^)]*\)//g; s/, */\n/g' <<<"$depends" | grep -qxF "$dep" || fail "Depends lacks $dep: $depends"
 done
 expected=(
   /usr/bin/flowbench /usr/bin/flowbench-cli
@@ -83,7 +84,7 @@ fi
 snapshot() { find /usr /etc /opt /var/lib/dpkg/info -xdev \( -type f -o -type l \) 2>/dev/null | grep -v -E '^/usr/share/mime/|/__pycache__/|\.pyc$' | sort; }
 snapshot >"$WORK/before"
 export DEBIAN_FRONTEND=noninteractive
-apt-get install -y -qq "$PWD/$deb" >"$WORK/apt-install.log" 2>&1 || { cat "$WORK/apt-install.log" >&2; fail "apt-get install"; }
+apt-get install -y -qq "$(realpath "$deb")" >"$WORK/apt-install.log" 2>&1 || { cat "$WORK/apt-install.log" >&2; fail "apt-get install"; }
 dpkg-query -W -f='${Status} ${Version}\n' flowbench | grep -q "install ok installed" || fail "not installed"
 echo "installed $(dpkg-query -W -f='${Version}' flowbench)" >&2
 T_INSTALL=$(date +%s)
@@ -123,18 +124,22 @@ as_nobody flowbench-cli runs list | grep -q success || fail "runs list"
 
 # Qt plugins loaded at run time must come from packages the .deb depends on.
 step "Qt plugins"
-QT_DEBUG_PLUGINS=1 as_nobody flowbench-cli runs list >/dev/null 2>"$WORK/plugins-cli" || true
-QT_DEBUG_PLUGINS=1 QT_QPA_PLATFORM=offscreen as_nobody timeout 8 flowbench /usr/share/flowbench/examples/classification.flow \
+# (as_nobody clears the environment, so the variables go inside it.)
+as_nobody env QT_DEBUG_PLUGINS=1 flowbench-cli runs list >/dev/null 2>"$WORK/plugins-cli" || true
+as_nobody env QT_DEBUG_PLUGINS=1 QT_QPA_PLATFORM=offscreen timeout 8 flowbench /usr/share/flowbench/examples/classification.flow \
   >/dev/null 2>"$WORK/plugins-gui" || true
-plugins=$(cat "$WORK/plugins-cli" "$WORK/plugins-gui" | sed -nE 's/.*[Ll]oaded library "?([^" ]+\.so)"?.*/\1/p; s/.*QLibraryPrivate::loadPlugin succeeded on "([^"]+)".*/\1/p' | sort -u)
+# Qt 6.4 logs: qt.core.library: "/usr/lib/.../libqsqlite.so" loaded library
+plugins=$(cat "$WORK/plugins-cli" "$WORK/plugins-gui" | sed -nE 's/.*"([^"]+\.so)" loaded library.*/\1/p' | sort -u)
 grep -q sqldrivers/libqsqlite.so <<<"$plugins" || fail "the SQLite plugin was not loaded: $plugins"
 for p in $plugins; do
   owner=$(dpkg -S "$p" 2>/dev/null | head -n 1 | cut -d: -f1)
   echo "plugin $p from ${owner:-?}" >&2
   [ -n "$owner" ] || continue
   # Reached through Depends, directly or through a dependency of a dependency.
-  apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces --no-enhances flowbench 2>/dev/null |
-    grep -qE "^ *(Depends: )?$owner$" || fail "plugin $p comes from $owner, which the package does not depend on"
+  # (From a file: grep -q ending a pipe early would fail it under pipefail.)
+  [ -s "$WORK/depends" ] || apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks \
+    --no-replaces --no-enhances flowbench >"$WORK/depends" 2>/dev/null || true
+  grep -qE "^ *(Depends: )?$owner$" "$WORK/depends" || fail "plugin $p comes from $owner, which the package does not depend on"
 done
 
 step "desktop integration"
@@ -164,7 +169,11 @@ T_USE=$(date +%s)
 step "remove and purge"
 apt-get remove -y -qq flowbench >"$WORK/apt-remove.log" 2>&1 || { cat "$WORK/apt-remove.log" >&2; fail "apt-get remove"; }
 [ ! -e /usr/bin/flowbench-cli ] && [ ! -e /usr/share/flowbench ] || fail "files left after remove"
-apt-get purge -y -qq flowbench >"$WORK/apt-purge.log" 2>&1 || { cat "$WORK/apt-purge.log" >&2; fail "apt-get purge"; }
+# Without conffiles, remove already forgets the package (apt-get purge would not find it); with
+# any left (state config-files), purge must clear them.
+if dpkg-query -W -f='${Status}' flowbench 2>/dev/null | grep -q config-files; then
+  apt-get purge -y -qq flowbench >"$WORK/apt-purge.log" 2>&1 || { cat "$WORK/apt-purge.log" >&2; fail "apt-get purge"; }
+fi
 ! dpkg-query -W -f='${Status}\n' flowbench 2>/dev/null | grep -qv 'not-installed' || fail "dpkg still knows flowbench"
 [ ! -e /usr/share/mime/application/x-flowbench-pipeline.xml ] || fail "the MIME type is still registered"
 ! grep -q "$APP_ID" /usr/share/applications/mimeinfo.cache 2>/dev/null || fail "mimeinfo.cache still names Flowbench"

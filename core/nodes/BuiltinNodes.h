@@ -14,6 +14,7 @@ void registerDecompositionNodes(NodeRegistry &registry); // pca (Prepare categor
 void registerTrainNodes(NodeRegistry &registry);
 void registerEvaluateNodes(NodeRegistry &registry);
 void registerExportNodes(NodeRegistry &registry);
+void registerRegistryNodes(NodeRegistry &registry); // register_model (Export category)
 void registerUtilityNodes(NodeRegistry &registry);
 // Prepare: standardize, min-max, impute, one-hot (called by registerPrepareNodes).
 void registerTransformNodes(NodeRegistry &registry);

@@ -31,14 +31,21 @@ namespace {
 class FoldObserver final : public ml::Observer
 {
 public:
-    FoldObserver(NodeContext &ctx, std::mutex &mutex, const std::atomic<bool> &stop, QString prefix, bool forward)
+    FoldObserver(NodeContext &ctx,
+                 std::mutex &mutex,
+                 const std::atomic<bool> &stop,
+                 QString prefix,
+                 bool forward)
         : m_ctx(ctx)
         , m_mutex(mutex)
         , m_stop(stop)
         , m_prefix(std::move(prefix))
         , m_forward(forward)
     {}
-    bool cancelled() const override { return m_stop.load(std::memory_order_relaxed) || m_ctx.isCancelled(); }
+    bool cancelled() const override
+    {
+        return m_stop.load(std::memory_order_relaxed) || m_ctx.isCancelled();
+    }
     void onIteration(int iteration, const std::vector<ml::MetricValue> &metrics) override
     {
         if (!m_forward)
@@ -85,8 +92,14 @@ private:
 class FoldTrainContext final : public TrainContext
 {
 public:
-    FoldTrainContext(NodeContext &ctx, std::mutex &mutex, QSet<QString> &warned, int &repeated,
-                     const std::atomic<bool> &stop, Lineage lineage, QString prefix, bool forward)
+    FoldTrainContext(NodeContext &ctx,
+                     std::mutex &mutex,
+                     QSet<QString> &warned,
+                     int &repeated,
+                     const std::atomic<bool> &stop,
+                     Lineage lineage,
+                     QString prefix,
+                     bool forward)
         : m_ctx(ctx)
         , m_mutex(mutex)
         , m_warned(warned)
@@ -133,7 +146,10 @@ private:
 
 } // namespace
 
-CrossValidator::CrossValidator(NodeContext &ctx, const Trainer &trainer, TablePtr table, std::vector<Fold> folds)
+CrossValidator::CrossValidator(NodeContext &ctx,
+                               const Trainer &trainer,
+                               TablePtr table,
+                               std::vector<Fold> folds)
     : m_ctx(ctx)
     , m_trainer(trainer)
     , m_table(std::move(table))
@@ -146,8 +162,13 @@ FoldResult CrossValidator::runJob(const QJsonObject &params, int fold, Shared &s
     try {
         const TablePtr train = m_table->takeRows(m_folds[size_t(fold)].train);
         const TablePtr test = m_table->takeRows(m_folds[size_t(fold)].test);
-        FoldTrainContext tc(m_ctx, shared.mutex, shared.warned, shared.repeatedWarnings, shared.stop,
-                            shared.lineage, QStringLiteral("fold%1/").arg(fold + 1),
+        FoldTrainContext tc(m_ctx,
+                            shared.mutex,
+                            shared.warned,
+                            shared.repeatedWarnings,
+                            shared.stop,
+                            shared.lineage,
+                            QStringLiteral("fold%1/").arg(fold + 1),
                             m_reporting == Reporting::FoldMetrics);
         QElapsedTimer timer;
         timer.start();
@@ -164,11 +185,13 @@ FoldResult CrossValidator::runJob(const QJsonObject &params, int fold, Shared &s
     return result;
 }
 
-std::vector<std::vector<FoldResult>> CrossValidator::run(const QList<QJsonObject> &candidates, const CandidateDone &done)
+std::vector<std::vector<FoldResult>> CrossValidator::run(const QList<QJsonObject> &candidates,
+                                                         const CandidateDone &done)
 {
     const int k = foldCount();
     const int jobs = int(candidates.size()) * k;
-    std::vector<std::vector<FoldResult>> results(size_t(candidates.size()), std::vector<FoldResult>(size_t(k)));
+    std::vector<std::vector<FoldResult>> results(size_t(candidates.size()),
+                                                 std::vector<FoldResult>(size_t(k)));
     std::vector<int> remaining(size_t(candidates.size()), k);
     Shared shared;
     shared.lineage = NodeTrainContext(m_ctx).lineage();
@@ -224,7 +247,8 @@ std::vector<std::vector<FoldResult>> CrossValidator::run(const QList<QJsonObject
     if (shared.cancelled || m_ctx.isCancelled())
         throw ml::Cancelled{};
     if (shared.repeatedWarnings > 0)
-        m_ctx.info(QStringLiteral("(%1 repeated warning(s) from other fits not shown)").arg(shared.repeatedWarnings));
+        m_ctx.info(QStringLiteral("(%1 repeated warning(s) from other fits not shown)")
+                       .arg(shared.repeatedWarnings));
     return results;
 }
 

@@ -34,13 +34,17 @@ public:
         Quiet,       // only warnings, each distinct message once
     };
 
-    CrossValidator(NodeContext &ctx, const Trainer &trainer, TablePtr table, std::vector<Fold> folds);
+    CrossValidator(NodeContext &ctx,
+                   const Trainer &trainer,
+                   TablePtr table,
+                   std::vector<Fold> folds);
 
     void setReporting(Reporting reporting) { m_reporting = reporting; }
     // Called (under the report lock) when every fold of a candidate has finished.
     using CandidateDone = std::function<void(int candidate, const std::vector<FoldResult> &folds)>;
     // Runs every fold of every candidate; result[candidate][fold]. Throws ml::Cancelled.
-    std::vector<std::vector<FoldResult>> run(const QList<QJsonObject> &candidates, const CandidateDone &done = {});
+    std::vector<std::vector<FoldResult>> run(const QList<QJsonObject> &candidates,
+                                             const CandidateDone &done = {});
 
     int foldCount() const { return int(m_folds.size()); }
     const std::vector<Fold> &folds() const { return m_folds; }

@@ -36,9 +36,12 @@ void runPca(NodeContext &ctx)
     }
     const auto maxComponents = std::min<Eigen::Index>(train->rowCount(), columns.size());
     if (params.nComponents >= 1.0 && Eigen::Index(params.nComponents) > maxComponents)
-        throw NodeError(QStringLiteral("n_components = %1 exceeds the %2 column(s) and row(s) available; "
-                                       "choose at most %3")
-                            .arg(params.nComponents).arg(columns.size()).arg(maxComponents));
+        throw NodeError(
+            QStringLiteral("n_components = %1 exceeds the %2 column(s) and row(s) available; "
+                           "choose at most %3")
+                .arg(params.nComponents)
+                .arg(columns.size())
+                .arg(maxComponents));
 
     std::shared_ptr<const PcaTransform> fitted;
     try {
@@ -70,8 +73,9 @@ void registerDecompositionNodes(NodeRegistry &registry)
         QStringLiteral("pca"),
         QStringLiteral("PCA"),
         QStringLiteral("Prepare"),
-        QStringLiteral("Replaces numeric columns by their principal components pc1..pck, fitted on the "
-                       "training table."),
+        QStringLiteral(
+            "Replaces numeric columns by their principal components pc1..pck, fitted on the "
+            "training table."),
         QStringLiteral("pca"),
         {{trainPort, PortType::Table, QStringLiteral("fits the projection")},
          {testPort, PortType::Table, QStringLiteral("projected with the training fit"), true}},
@@ -79,11 +83,17 @@ void registerDecompositionNodes(NodeRegistry &registry)
          {testPort, PortType::Table, QStringLiteral("test table with pc1..pck")}},
         {
             ParamSpec::columnList(QStringLiteral("columns"),
-                                  QStringLiteral("Columns to project; empty = every numeric feature")),
-            ParamSpec::real(QStringLiteral("n_components"), 2.0, 0.0, 100000.0,
-                            QStringLiteral("Components to keep: a count (>= 1), a share of variance "
-                                           "in (0, 1) such as 0.95, or 0 for all")),
-            ParamSpec::boolean(QStringLiteral("whiten"), false,
+                                  QStringLiteral(
+                                      "Columns to project; empty = every numeric feature")),
+            ParamSpec::real(QStringLiteral("n_components"),
+                            2.0,
+                            0.0,
+                            100000.0,
+                            QStringLiteral(
+                                "Components to keep: a count (>= 1), a share of variance "
+                                "in (0, 1) such as 0.95, or 0 for all")),
+            ParamSpec::boolean(QStringLiteral("whiten"),
+                               false,
                                QStringLiteral("Scale each component to unit variance")),
         },
         runPca,

@@ -43,16 +43,21 @@ void runEvaluate(NodeContext &ctx)
         ctx.metric(kv.first, 0, kv.second);
     switch (model->task()) {
     case ml::TaskKind::Classification:
-        ctx.info(summaryLine(*out, {QStringLiteral("accuracy"), QStringLiteral("f1_macro")}, data->rowCount()));
+        ctx.info(summaryLine(*out,
+                             {QStringLiteral("accuracy"), QStringLiteral("f1_macro")},
+                             data->rowCount()));
         break;
     case ml::TaskKind::Regression:
-        ctx.info(summaryLine(*out, {QStringLiteral("rmse"), QStringLiteral("mae"), QStringLiteral("r2")}, data->rowCount()));
+        ctx.info(summaryLine(*out,
+                             {QStringLiteral("rmse"), QStringLiteral("mae"), QStringLiteral("r2")},
+                             data->rowCount()));
         break;
     default:
         ctx.info(summaryLine(*out, metricNames(model->task()), data->rowCount()));
         if (std::isnan(out->value(QStringLiteral("silhouette"))))
-            ctx.warning(QStringLiteral("silhouette is undefined: the model put the rows in fewer than two "
-                                       "clusters (or every row in its own)"));
+            ctx.warning(
+                QStringLiteral("silhouette is undefined: the model put the rows in fewer than two "
+                               "clusters (or every row in its own)"));
         break;
     }
     ctx.setOutput(metricsPort, out);
@@ -66,17 +71,27 @@ void registerEvaluateNodes(NodeRegistry &registry)
         QStringLiteral("evaluate"),
         QStringLiteral("Evaluate"),
         QStringLiteral("Evaluate"),
-        QStringLiteral("Scores a model on a table: accuracy, F1, ROC AUC, log loss, confusion matrix; RMSE, MAE, "
+        QStringLiteral("Scores a model on a table: accuracy, F1, ROC AUC, log loss, confusion "
+                       "matrix; RMSE, MAE, "
                        "R²; or silhouette, inertia and adjusted Rand index for clustering."),
         QStringLiteral("evaluate"),
         {{modelPort, PortType::Model, QStringLiteral("model to score")},
-         {dataPort, PortType::Table, QStringLiteral("held-out rows with the target column (optional for clustering)")}},
+         {dataPort,
+          PortType::Table,
+          QStringLiteral("held-out rows with the target column (optional for clustering)")}},
         {{metricsPort, PortType::Metrics, QStringLiteral("metrics and their details")}},
         {
-            ParamSpec::integer(QStringLiteral("silhouette_max_rows"), 10000, 100, 1000000,
-                               QStringLiteral("Clustering: exact silhouette up to this many rows (O(n²)), "
-                                              "else on a seeded sample of this size")),
-            ParamSpec::integer(QStringLiteral("seed"), 0, 0, std::numeric_limits<int>::max(),
+            ParamSpec::integer(QStringLiteral("silhouette_max_rows"),
+                               10000,
+                               100,
+                               1000000,
+                               QStringLiteral(
+                                   "Clustering: exact silhouette up to this many rows (O(n²)), "
+                                   "else on a seeded sample of this size")),
+            ParamSpec::integer(QStringLiteral("seed"),
+                               0,
+                               0,
+                               std::numeric_limits<int>::max(),
                                QStringLiteral("Clustering: seed of the silhouette sample")),
         },
         runEvaluate,

@@ -42,13 +42,17 @@ int requireTarget(const Model &model, const Table &data)
 {
     const int target = model.target.isEmpty() ? -1 : data.indexOf(model.target);
     if (target < 0)
-        throw NodeError(QStringLiteral("the table has no column '%1' (the model's target) to compare "
-                                       "predictions with")
-                            .arg(model.target));
+        throw NodeError(
+            QStringLiteral("the table has no column '%1' (the model's target) to compare "
+                           "predictions with")
+                .arg(model.target));
     return target;
 }
 
-void evaluateClassifier(const Model &model, const TablePtr &data, const EvaluationOptions &options, MetricsData &out)
+void evaluateClassifier(const Model &model,
+                        const TablePtr &data,
+                        const EvaluationOptions &options,
+                        MetricsData &out)
 {
     const int target = requireTarget(model, *data);
     const Prediction p = model.predict(data);
@@ -86,7 +90,8 @@ void evaluateClassifier(const Model &model, const TablePtr &data, const Evaluati
                        QJsonObject{{QStringLiteral("precision"), toJson(scores.precision)},
                                    {QStringLiteral("recall"), toJson(scores.recall)},
                                    {QStringLiteral("f1"), toJson(scores.f1)},
-                                   {QStringLiteral("support"), toJson(scores.support.cast<double>())}});
+                                   {QStringLiteral("support"),
+                                    toJson(scores.support.cast<double>())}});
     // ROC curves: the positive class for binary problems, one-vs-rest per class otherwise.
     QJsonObject roc;
     const int first = k == 2 ? 1 : 0;
@@ -100,7 +105,10 @@ void evaluateClassifier(const Model &model, const TablePtr &data, const Evaluati
     out.details.insert(QStringLiteral("roc"), roc);
 }
 
-void evaluateRegressor(const Model &model, const TablePtr &data, const EvaluationOptions &options, MetricsData &out)
+void evaluateRegressor(const Model &model,
+                       const TablePtr &data,
+                       const EvaluationOptions &options,
+                       MetricsData &out)
 {
     const int target = requireTarget(model, *data);
     if (data->column(target).kind != ColumnKind::Numeric)
@@ -145,7 +153,10 @@ bool savedCentres(const ml::Estimator &estimator, Eigen::Index features, Eigen::
     return false;
 }
 
-void evaluateClustering(const Model &model, const TablePtr &data, const EvaluationOptions &options, MetricsData &out)
+void evaluateClustering(const Model &model,
+                        const TablePtr &data,
+                        const EvaluationOptions &options,
+                        MetricsData &out)
 {
     const TablePtr prepared = model.prepare(data);
     const Eigen::MatrixXd X = model.featureMatrix(*prepared);
@@ -159,12 +170,17 @@ void evaluateClustering(const Model &model, const TablePtr &data, const Evaluati
     bool sampled = false;
     double silhouette = std::numeric_limits<double>::quiet_NaN();
     try {
-        silhouette = ml::metrics::silhouetteScoreSampled(X, labels, options.silhouetteMaxRows, options.seed, &sampled);
+        silhouette = ml::metrics::silhouetteScoreSampled(X,
+                                                         labels,
+                                                         options.silhouetteMaxRows,
+                                                         options.seed,
+                                                         &sampled);
     } catch (const std::invalid_argument &) {
         // Fewer than two clusters (or one per row): undefined, reported as missing.
     }
     Eigen::MatrixXd centres;
-    const bool ownCentres = savedCentres(*model.estimator, X.cols(), centres) && centres.rows() >= clusters;
+    const bool ownCentres = savedCentres(*model.estimator, X.cols(), centres)
+                            && centres.rows() >= clusters;
     const double inertia = ownCentres ? ml::metrics::inertia(X, labels, centres)
                                       : ml::metrics::withinClusterSumOfSquares(X, labels);
     out.values = {{QStringLiteral("silhouette"), silhouette}, {QStringLiteral("inertia"), inertia}};
@@ -186,7 +202,8 @@ void evaluateClustering(const Model &model, const TablePtr &data, const Evaluati
             truth[r] = *it;
         }
         if (complete) // rows without a known class make the index meaningless
-            out.values.append({QStringLiteral("ari"), ml::metrics::adjustedRandIndex(truth, labels)});
+            out.values.append(
+                {QStringLiteral("ari"), ml::metrics::adjustedRandIndex(truth, labels)});
     }
     if (!options.details)
         return;
@@ -195,12 +212,15 @@ void evaluateClustering(const Model &model, const TablePtr &data, const Evaluati
     out.details.insert(QStringLiteral("silhouette_rows"),
                        double(sampled ? options.silhouetteMaxRows : X.rows()));
     out.details.insert(QStringLiteral("inertia_reference"),
-                       ownCentres ? QStringLiteral("model centres") : QStringLiteral("cluster means"));
+                       ownCentres ? QStringLiteral("model centres")
+                                  : QStringLiteral("cluster means"));
 }
 
 } // namespace
 
-std::shared_ptr<MetricsData> evaluateModel(const Model &model, const TablePtr &data, const EvaluationOptions &options)
+std::shared_ptr<MetricsData> evaluateModel(const Model &model,
+                                           const TablePtr &data,
+                                           const EvaluationOptions &options)
 {
     auto out = std::make_shared<MetricsData>();
     out->task = taskKindName(model.task());
@@ -219,7 +239,8 @@ std::shared_ptr<MetricsData> evaluateModel(const Model &model, const TablePtr &d
             throw NodeError(QStringLiteral("a %1 model has no predictions to score").arg(out->task));
         }
     } catch (const SchemaError &e) {
-        throw NodeError(QStringLiteral("the table does not fit the model: %1").arg(QString::fromUtf8(e.what())));
+        throw NodeError(
+            QStringLiteral("the table does not fit the model: %1").arg(QString::fromUtf8(e.what())));
     }
     return out;
 }
@@ -228,13 +249,24 @@ QStringList metricNames(ml::TaskKind task)
 {
     switch (task) {
     case ml::TaskKind::Classification:
-        return {QStringLiteral("accuracy"), QStringLiteral("precision_macro"), QStringLiteral("recall_macro"),
-                QStringLiteral("f1_macro"), QStringLiteral("f1_weighted"), QStringLiteral("roc_auc"),
-                QStringLiteral("log_loss"), QStringLiteral("balanced_accuracy"),
-                QStringLiteral("precision_weighted"), QStringLiteral("recall_weighted"), QStringLiteral("mcc")};
+        return {QStringLiteral("accuracy"),
+                QStringLiteral("precision_macro"),
+                QStringLiteral("recall_macro"),
+                QStringLiteral("f1_macro"),
+                QStringLiteral("f1_weighted"),
+                QStringLiteral("roc_auc"),
+                QStringLiteral("log_loss"),
+                QStringLiteral("balanced_accuracy"),
+                QStringLiteral("precision_weighted"),
+                QStringLiteral("recall_weighted"),
+                QStringLiteral("mcc")};
     case ml::TaskKind::Regression:
-        return {QStringLiteral("r2"), QStringLiteral("rmse"), QStringLiteral("mae"), QStringLiteral("mse"),
-                QStringLiteral("explained_variance"), QStringLiteral("mape")};
+        return {QStringLiteral("r2"),
+                QStringLiteral("rmse"),
+                QStringLiteral("mae"),
+                QStringLiteral("mse"),
+                QStringLiteral("explained_variance"),
+                QStringLiteral("mape")};
     case ml::TaskKind::Clustering:
         return {QStringLiteral("silhouette"), QStringLiteral("inertia"), QStringLiteral("ari")};
     case ml::TaskKind::Transform:
@@ -251,8 +283,12 @@ QStringList allMetricNames()
 
 bool higherIsBetter(const QString &metric)
 {
-    static const QStringList lowerIsBetter{QStringLiteral("log_loss"), QStringLiteral("rmse"), QStringLiteral("mae"),
-                                           QStringLiteral("mse"), QStringLiteral("mape"), QStringLiteral("inertia")};
+    static const QStringList lowerIsBetter{QStringLiteral("log_loss"),
+                                           QStringLiteral("rmse"),
+                                           QStringLiteral("mae"),
+                                           QStringLiteral("mse"),
+                                           QStringLiteral("mape"),
+                                           QStringLiteral("inertia")};
     return !lowerIsBetter.contains(metric);
 }
 

@@ -23,7 +23,9 @@ struct EvaluationOptions
 // clustering models score any table with the model's inputs (silhouette, inertia) and add the
 // adjusted Rand index when the table has a target column. Throws NodeError with a message for
 // the user (missing columns, unknown classes, ...). Metric values follow scikit-learn.
-std::shared_ptr<MetricsData> evaluateModel(const Model &model, const TablePtr &data, const EvaluationOptions &options);
+std::shared_ptr<MetricsData> evaluateModel(const Model &model,
+                                           const TablePtr &data,
+                                           const EvaluationOptions &options);
 
 // The scalar metrics evaluateModel reports for a task, in order ("classification",
 // "regression", "clustering"); the first is the default for search and cross-validation.

@@ -50,6 +50,7 @@ void registerExportNodes(NodeRegistry &registry)
         1,
         false, // writes a file: always runs
     });
+    registerRegistryNodes(registry);
 }
 
 } // namespace fb

@@ -10,7 +10,8 @@
 
 namespace fb {
 
-std::vector<std::vector<Eigen::Index>> rowsByTarget(const Table &t, const std::vector<Eigen::Index> &rows)
+std::vector<std::vector<Eigen::Index>> rowsByTarget(const Table &t,
+                                                    const std::vector<Eigen::Index> &rows)
 {
     const int target = t.targetColumn();
     if (target < 0)
@@ -29,8 +30,8 @@ std::vector<std::vector<Eigen::Index>> rowsByTarget(const Table &t, const std::v
     return groups;
 }
 
-std::vector<Fold> makeFolds(const Table &table, int k, bool stratified, bool shuffle, quint64 seed,
-                            QStringList *warnings)
+std::vector<Fold> makeFolds(
+    const Table &table, int k, bool stratified, bool shuffle, quint64 seed, QStringList *warnings)
 {
     const Eigen::Index n = table.rowCount();
     if (k < 2)
@@ -49,13 +50,17 @@ std::vector<Fold> makeFolds(const Table &table, int k, bool stratified, bool shu
             smallest = std::min(smallest, g.size());
         }
         if (largest < size_t(k))
-            throw NodeError(QStringLiteral("%1 stratified folds need a class with at least %1 rows; the "
-                                           "largest class has %2")
-                                .arg(k).arg(largest));
+            throw NodeError(
+                QStringLiteral("%1 stratified folds need a class with at least %1 rows; the "
+                               "largest class has %2")
+                    .arg(k)
+                    .arg(largest));
         if (smallest < size_t(k) && warnings)
-            warnings->append(QStringLiteral("the least populated class has only %1 row(s), fewer than the "
-                                            "%2 folds: some folds do not test it")
-                                 .arg(smallest).arg(k));
+            warnings->append(
+                QStringLiteral("the least populated class has only %1 row(s), fewer than the "
+                               "%2 folds: some folds do not test it")
+                    .arg(smallest)
+                    .arg(k));
         // Dealing continues across classes, so fold sizes also differ by at most one overall.
         int next = 0;
         for (auto &g : groups) {

@@ -11,7 +11,8 @@ namespace fb {
 // Rows grouped by their target value (missing targets form their own group), groups in order
 // of first appearance among `rows`: the strata of stratified splits and folds. Throws NodeError
 // when the table has no target column.
-std::vector<std::vector<Eigen::Index>> rowsByTarget(const Table &table, const std::vector<Eigen::Index> &rows);
+std::vector<std::vector<Eigen::Index>> rowsByTarget(const Table &table,
+                                                    const std::vector<Eigen::Index> &rows);
 
 // The rows of one cross-validation fold, ascending.
 struct Fold
@@ -26,7 +27,11 @@ struct Fold
 // Without shuffling, fold i tests the i-th contiguous block of rows (KFold(shuffle=False)).
 // Throws NodeError when k < 2 or k > rows, or (stratified) when every class has fewer rows
 // than k; `warnings` receives a note when only some classes do.
-std::vector<Fold> makeFolds(const Table &table, int k, bool stratified, bool shuffle, quint64 seed,
+std::vector<Fold> makeFolds(const Table &table,
+                            int k,
+                            bool stratified,
+                            bool shuffle,
+                            quint64 seed,
                             QStringList *warnings = nullptr);
 
 } // namespace fb

@@ -40,7 +40,8 @@ void runPredict(NodeContext &ctx)
     try {
         p = model->predict(input);
     } catch (const SchemaError &e) {
-        throw NodeError(QStringLiteral("the table does not fit the model: %1").arg(QString::fromUtf8(e.what())));
+        throw NodeError(
+            QStringLiteral("the table does not fit the model: %1").arg(QString::fromUtf8(e.what())));
     }
     ctx.checkCancelled();
 
@@ -49,8 +50,9 @@ void runPredict(NodeContext &ctx)
     TableAssembler out(input);
     auto add = [&](const QString &name, auto values, auto appendFn) {
         if (out.indexOf(name) >= 0)
-            throw NodeError(QStringLiteral("the table already has a column '%1'; choose another 'column' name")
-                                .arg(name));
+            throw NodeError(
+                QStringLiteral("the table already has a column '%1'; choose another 'column' name")
+                    .arg(name));
         (out.*appendFn)(name, ColumnRole::Ignored, std::move(values));
     };
     if (model->task() == ml::TaskKind::Classification) {
@@ -70,7 +72,8 @@ void runPredict(NodeContext &ctx)
         }
         if (withProba)
             for (int k = 0; k < model->classes.size(); ++k)
-                add(QStringLiteral("proba_%1").arg(model->classes.at(k)), Eigen::VectorXd(p.proba.col(k)),
+                add(QStringLiteral("proba_%1").arg(model->classes.at(k)),
+                    Eigen::VectorXd(p.proba.col(k)),
                     &TableAssembler::appendNumeric);
     } else {
         add(column, std::move(p.values), &TableAssembler::appendNumeric);
@@ -87,17 +90,27 @@ void registerPredictNodes(NodeRegistry &registry)
         QStringLiteral("predict"),
         QStringLiteral("Predict"),
         QStringLiteral("Evaluate"),
-        QStringLiteral("Applies a model to a table (raw or already prepared) and appends its predictions."),
+        QStringLiteral(
+            "Applies a model to a table (raw or already prepared) and appends its predictions."),
         QStringLiteral("predict"),
         {{modelPort, PortType::Model, QStringLiteral("trained model")},
-         {tablePort, PortType::Table, QStringLiteral("rows to predict: raw columns or prepared by the model's own steps")}},
-        {{tablePort, PortType::Table,
-          QStringLiteral("the input with a prediction column (and proba_<class> columns for classifiers)")}},
+         {tablePort,
+          PortType::Table,
+          QStringLiteral("rows to predict: raw columns or prepared by the model's own steps")}},
+        {{tablePort,
+          PortType::Table,
+          QStringLiteral(
+              "the input with a prediction column (and proba_<class> columns for classifiers)")}},
         {
-            ParamSpec::string(QStringLiteral("column"), QStringLiteral("prediction"),
-                              QStringLiteral("Name of the prediction column: class label, value or cluster index")),
-            ParamSpec::boolean(QStringLiteral("probabilities"), true,
-                               QStringLiteral("Classifiers: also add one proba_<class> column per class")),
+            ParamSpec::string(
+                QStringLiteral("column"),
+                QStringLiteral("prediction"),
+                QStringLiteral(
+                    "Name of the prediction column: class label, value or cluster index")),
+            ParamSpec::boolean(QStringLiteral("probabilities"),
+                               true,
+                               QStringLiteral(
+                                   "Classifiers: also add one proba_<class> column per class")),
         },
         runPredict,
     });

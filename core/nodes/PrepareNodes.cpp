@@ -30,8 +30,12 @@ struct RowSplit
 
 // Holds out nHeld of `rows`: shuffled (optionally stratified by the target) or, without
 // shuffling, the last rows, as for time-ordered data.
-RowSplit splitRows(const Table &t, const std::vector<Eigen::Index> &rows, Eigen::Index nHeld, ml::Rng &rng,
-                   bool shuffle, bool stratify)
+RowSplit splitRows(const Table &t,
+                   const std::vector<Eigen::Index> &rows,
+                   Eigen::Index nHeld,
+                   ml::Rng &rng,
+                   bool shuffle,
+                   bool stratify)
 {
     RowSplit out;
     const auto n = Eigen::Index(rows.size());
@@ -49,8 +53,9 @@ RowSplit splitRows(const Table &t, const std::vector<Eigen::Index> &rows, Eigen:
             allocated += take[g];
             remainders.push_back({exact - double(take[g]), g});
         }
-        std::stable_sort(remainders.begin(), remainders.end(),
-                         [](const auto &a, const auto &b) { return a.first > b.first; });
+        std::stable_sort(remainders.begin(), remainders.end(), [](const auto &a, const auto &b) {
+            return a.first > b.first;
+        });
         for (size_t i = 0; allocated < nHeld && i < remainders.size(); ++i, ++allocated)
             ++take[remainders[i].second];
         for (size_t g = 0; g < groups.size(); ++g) {
@@ -93,15 +98,23 @@ void runSplit(NodeContext &ctx)
     const double testSize = ctx.paramDouble(QStringLiteral("test_size"));
     const Eigen::Index nTest = heldRows(testSize, n);
     if (n < 2 || nTest < 1 || nTest >= n)
-        throw NodeError(QStringLiteral("cannot split %1 row(s) with test_size %2: both parts need rows")
-                            .arg(n).arg(testSize));
+        throw NodeError(
+            QStringLiteral("cannot split %1 row(s) with test_size %2: both parts need rows")
+                .arg(n)
+                .arg(testSize));
     ml::Rng rng(std::uint64_t(ctx.paramInt(QStringLiteral("seed"))));
-    const RowSplit split = splitRows(*t, allRows(*t), nTest, rng, ctx.paramBool(QStringLiteral("shuffle")),
+    const RowSplit split = splitRows(*t,
+                                     allRows(*t),
+                                     nTest,
+                                     rng,
+                                     ctx.paramBool(QStringLiteral("shuffle")),
                                      ctx.paramBool(QStringLiteral("stratify")));
     ctx.checkCancelled();
     ctx.setOutput(trainPort, t->takeRows(split.kept));
     ctx.setOutput(testPort, t->takeRows(split.held));
-    ctx.info(QStringLiteral("%1 training rows, %2 test rows").arg(split.kept.size()).arg(split.held.size()));
+    ctx.info(QStringLiteral("%1 training rows, %2 test rows")
+                 .arg(split.kept.size())
+                 .arg(split.held.size()));
 }
 
 // Test rows are held out first (exactly as train_test_split with the same seed would), then
@@ -115,9 +128,12 @@ void runThreeWaySplit(NodeContext &ctx)
     const Eigen::Index nVal = heldRows(valSize, n);
     const Eigen::Index nTest = heldRows(testSize, n);
     if (nVal < 1 || nTest < 1 || nVal + nTest >= n)
-        throw NodeError(QStringLiteral("cannot split %1 row(s) with validation_size %2 and test_size %3: "
-                                       "all three parts need rows")
-                            .arg(n).arg(valSize).arg(testSize));
+        throw NodeError(
+            QStringLiteral("cannot split %1 row(s) with validation_size %2 and test_size %3: "
+                           "all three parts need rows")
+                .arg(n)
+                .arg(valSize)
+                .arg(testSize));
     const bool shuffle = ctx.paramBool(QStringLiteral("shuffle"));
     const bool stratify = ctx.paramBool(QStringLiteral("stratify"));
     ml::Rng rng(std::uint64_t(ctx.paramInt(QStringLiteral("seed"))));
@@ -128,7 +144,9 @@ void runThreeWaySplit(NodeContext &ctx)
     ctx.setOutput(validationPort, t->takeRows(second.held));
     ctx.setOutput(testPort, t->takeRows(first.held));
     ctx.info(QStringLiteral("%1 training rows, %2 validation rows, %3 test rows")
-                 .arg(second.kept.size()).arg(second.held.size()).arg(first.held.size()));
+                 .arg(second.kept.size())
+                 .arg(second.held.size())
+                 .arg(first.held.size()));
 }
 
 } // namespace
@@ -136,24 +154,35 @@ void runThreeWaySplit(NodeContext &ctx)
 void registerPrepareNodes(NodeRegistry &registry)
 {
     const QString category = QStringLiteral("Prepare");
-    const ParamSpec seed = ParamSpec::integer(QStringLiteral("seed"), 42, 0, std::numeric_limits<int>::max(),
-                                              QStringLiteral("Random seed: the same seed gives the same split"));
+    const ParamSpec seed
+        = ParamSpec::integer(QStringLiteral("seed"),
+                             42,
+                             0,
+                             std::numeric_limits<int>::max(),
+                             QStringLiteral("Random seed: the same seed gives the same split"));
     registry.add(NodeType{
         QStringLiteral("train_test_split"),
         QStringLiteral("Train/Test Split"),
         category,
-        QStringLiteral("Splits rows into a training and a test table (seeded, optionally stratified)."),
+        QStringLiteral(
+            "Splits rows into a training and a test table (seeded, optionally stratified)."),
         QStringLiteral("split"),
         {{tablePort, PortType::Table, QStringLiteral("rows to split")}},
         {{trainPort, PortType::Table, QStringLiteral("training rows")},
          {testPort, PortType::Table, QStringLiteral("test rows")}},
         {
-            ParamSpec::real(QStringLiteral("test_size"), 0.25, 0.01, 0.99,
+            ParamSpec::real(QStringLiteral("test_size"),
+                            0.25,
+                            0.01,
+                            0.99,
                             QStringLiteral("Fraction of rows for the test table (rounded up)")),
             seed,
-            ParamSpec::boolean(QStringLiteral("shuffle"), true,
-                               QStringLiteral("Shuffle before splitting; off keeps the last rows for testing")),
-            ParamSpec::boolean(QStringLiteral("stratify"), false,
+            ParamSpec::boolean(
+                QStringLiteral("shuffle"),
+                true,
+                QStringLiteral("Shuffle before splitting; off keeps the last rows for testing")),
+            ParamSpec::boolean(QStringLiteral("stratify"),
+                               false,
                                QStringLiteral("Keep each target class's share in both tables")),
         },
         runSplit,
@@ -162,22 +191,37 @@ void registerPrepareNodes(NodeRegistry &registry)
         QStringLiteral("train_val_test_split"),
         QStringLiteral("Train/Validation/Test Split"),
         category,
-        QStringLiteral("Splits rows into training, validation and test tables (seeded, optionally stratified)."),
+        QStringLiteral("Splits rows into training, validation and test tables (seeded, optionally "
+                       "stratified)."),
         QStringLiteral("split"),
         {{tablePort, PortType::Table, QStringLiteral("rows to split")}},
         {{trainPort, PortType::Table, QStringLiteral("training rows")},
-         {validationPort, PortType::Table, QStringLiteral("validation rows (model selection, early stopping)")},
+         {validationPort,
+          PortType::Table,
+          QStringLiteral("validation rows (model selection, early stopping)")},
          {testPort, PortType::Table, QStringLiteral("test rows (final evaluation)")}},
         {
-            ParamSpec::real(QStringLiteral("validation_size"), 0.15, 0.01, 0.98,
-                            QStringLiteral("Fraction of all rows for the validation table (rounded up)")),
-            ParamSpec::real(QStringLiteral("test_size"), 0.15, 0.01, 0.98,
+            ParamSpec::real(QStringLiteral("validation_size"),
+                            0.15,
+                            0.01,
+                            0.98,
+                            QStringLiteral(
+                                "Fraction of all rows for the validation table (rounded up)")),
+            ParamSpec::real(QStringLiteral("test_size"),
+                            0.15,
+                            0.01,
+                            0.98,
                             QStringLiteral("Fraction of all rows for the test table (rounded up)")),
             seed,
-            ParamSpec::boolean(QStringLiteral("shuffle"), true,
-                               QStringLiteral("Shuffle before splitting; off keeps row order: train, validation, test")),
-            ParamSpec::boolean(QStringLiteral("stratify"), false,
-                               QStringLiteral("Keep each target class's share in all three tables")),
+            ParamSpec::boolean(
+                QStringLiteral("shuffle"),
+                true,
+                QStringLiteral(
+                    "Shuffle before splitting; off keeps row order: train, validation, test")),
+            ParamSpec::boolean(QStringLiteral("stratify"),
+                               false,
+                               QStringLiteral(
+                                   "Keep each target class's share in all three tables")),
         },
         runThreeWaySplit,
     });

@@ -67,10 +67,14 @@ QString resolveMetric(NodeContext &ctx, ml::TaskKind task)
 std::vector<Fold> foldsFor(NodeContext &ctx, const Table &table, const Trainer &trainer)
 {
     // Stratification only means something for class targets (default on, as scikit-learn's cv=k).
-    const bool stratified = ctx.paramBool(QStringLiteral("stratified")) && trainer.target == TargetKind::Classes;
+    const bool stratified = ctx.paramBool(QStringLiteral("stratified"))
+                            && trainer.target == TargetKind::Classes;
     QStringList warnings;
-    auto folds = makeFolds(table, ctx.paramInt(QStringLiteral("folds")), stratified,
-                           ctx.paramBool(QStringLiteral("shuffle")), quint64(ctx.paramInt(QStringLiteral("seed"))),
+    auto folds = makeFolds(table,
+                           ctx.paramInt(QStringLiteral("folds")),
+                           stratified,
+                           ctx.paramBool(QStringLiteral("shuffle")),
+                           quint64(ctx.paramInt(QStringLiteral("seed"))),
                            &warnings);
     for (const QString &w : warnings)
         ctx.warning(w);
@@ -123,21 +127,39 @@ const QList<ParamSpec> &commonParams()
         for (const Trainer &t : TrainerRegistry::builtin().trainers())
             algorithms.append(t.name);
         return QList<ParamSpec>{
-            ParamSpec::choice(QStringLiteral("algorithm"), algorithms, QStringLiteral("logistic_regression"),
+            ParamSpec::choice(QStringLiteral("algorithm"),
+                              algorithms,
+                              QStringLiteral("logistic_regression"),
                               QStringLiteral("Training algorithm (any training node's type)")),
-            ParamSpec::string(QStringLiteral("params"), QString(),
-                              QStringLiteral("The algorithm's parameters, e.g. \"C=0.5; max_iter=200\"; others keep "
-                                             "their defaults")),
-            ParamSpec::integer(QStringLiteral("folds"), 5, 2, 100, QStringLiteral("Number of folds k")),
-            ParamSpec::boolean(QStringLiteral("stratified"), true,
-                               QStringLiteral("Classification: keep each class's share in every fold")),
-            ParamSpec::boolean(QStringLiteral("shuffle"), true,
-                               QStringLiteral("Shuffle rows before making folds; off uses contiguous blocks")),
-            ParamSpec::integer(QStringLiteral("seed"), 0, 0, std::numeric_limits<int>::max(),
+            ParamSpec::string(
+                QStringLiteral("params"),
+                QString(),
+                QStringLiteral(
+                    "The algorithm's parameters, e.g. \"C=0.5; max_iter=200\"; others keep "
+                    "their defaults")),
+            ParamSpec::integer(QStringLiteral("folds"),
+                               5,
+                               2,
+                               100,
+                               QStringLiteral("Number of folds k")),
+            ParamSpec::boolean(QStringLiteral("stratified"),
+                               true,
+                               QStringLiteral(
+                                   "Classification: keep each class's share in every fold")),
+            ParamSpec::boolean(QStringLiteral("shuffle"),
+                               true,
+                               QStringLiteral(
+                                   "Shuffle rows before making folds; off uses contiguous blocks")),
+            ParamSpec::integer(QStringLiteral("seed"),
+                               0,
+                               0,
+                               std::numeric_limits<int>::max(),
                                QStringLiteral("Seed of the folds (and of random search)")),
-            ParamSpec::choice(QStringLiteral("metric"), QStringList{QStringLiteral("auto")} + allMetricNames(),
+            ParamSpec::choice(QStringLiteral("metric"),
+                              QStringList{QStringLiteral("auto")} + allMetricNames(),
                               QStringLiteral("auto"),
-                              QStringLiteral("Score to report and rank by; auto: accuracy, r2 or silhouette")),
+                              QStringLiteral(
+                                  "Score to report and rank by; auto: accuracy, r2 or silhouette")),
         };
     }();
     return params;
@@ -147,14 +169,18 @@ void runCrossValidate(NodeContext &ctx)
 {
     const TablePtr table = ctx.table(tablePort);
     const Trainer &trainer = requireTrainer(ctx);
-    const QJsonObject params = parseAssignments(ctx.paramString(QStringLiteral("params")), trainer.params, trainer.name);
+    const QJsonObject params = parseAssignments(ctx.paramString(QStringLiteral("params")),
+                                                trainer.params,
+                                                trainer.name);
     const ml::TaskKind task = taskOf(trainer);
     const QString metric = resolveMetric(ctx, task);
     CrossValidator cv(ctx, trainer, table, foldsFor(ctx, *table, trainer));
-    cv.setReporting(ctx.paramBool(QStringLiteral("fold_metrics")) ? CrossValidator::Reporting::FoldMetrics
-                                                                   : CrossValidator::Reporting::Quiet);
+    cv.setReporting(ctx.paramBool(QStringLiteral("fold_metrics"))
+                        ? CrossValidator::Reporting::FoldMetrics
+                        : CrossValidator::Reporting::Quiet);
     ctx.info(QStringLiteral("%1-fold cross-validation of %2 (%3) on %4 rows")
-                 .arg(cv.foldCount()).arg(trainer.name, formatAssignments(params, params.keys()))
+                 .arg(cv.foldCount())
+                 .arg(trainer.name, formatAssignments(params, params.keys()))
                  .arg(table->rowCount()));
     const std::vector<FoldResult> folds = cv.run({params}).front();
     for (size_t f = 0; f < folds.size(); ++f)
@@ -166,14 +192,17 @@ void runCrossValidate(NodeContext &ctx)
     metrics->task = taskKindName(task);
     QJsonObject perFold;
     TableAssembler foldTable(Eigen::Index(folds.size()));
-    Eigen::VectorXd index(Eigen::Index(folds.size())), trainRows(index.size()), testRows(index.size()), fitSeconds(index.size());
+    Eigen::VectorXd index(Eigen::Index(folds.size())), trainRows(index.size()),
+        testRows(index.size()), fitSeconds(index.size());
     for (size_t f = 0; f < folds.size(); ++f) {
         index[Eigen::Index(f)] = double(f + 1);
         trainRows[Eigen::Index(f)] = double(cv.folds()[f].train.size());
         testRows[Eigen::Index(f)] = double(cv.folds()[f].test.size());
         fitSeconds[Eigen::Index(f)] = folds[f].fitSeconds;
         ctx.info(QStringLiteral("fold %1: %2 %3 (fit %4 s)")
-                     .arg(f + 1).arg(metric).arg(foldValue(folds[f], metric), 0, 'g', 5)
+                     .arg(f + 1)
+                     .arg(metric)
+                     .arg(foldValue(folds[f], metric), 0, 'g', 5)
                      .arg(folds[f].fitSeconds, 0, 'f', 3));
         ctx.metric(QStringLiteral("fold_") + metric, qint64(f + 1), foldValue(folds[f], metric));
     }
@@ -186,7 +215,8 @@ void runCrossValidate(NodeContext &ctx)
         QJsonArray list;
         for (size_t f = 0; f < folds.size(); ++f) {
             values[Eigen::Index(f)] = foldValue(folds[f], name);
-            list.append(std::isfinite(values[Eigen::Index(f)]) ? QJsonValue(values[Eigen::Index(f)]) : QJsonValue());
+            list.append(std::isfinite(values[Eigen::Index(f)]) ? QJsonValue(values[Eigen::Index(f)])
+                                                               : QJsonValue());
         }
         foldTable.appendNumeric(name, ColumnRole::Feature, values);
         perFold.insert(name, list);
@@ -202,8 +232,10 @@ void runCrossValidate(NodeContext &ctx)
                                    {QStringLiteral("folds"), cv.foldCount()},
                                    {QStringLiteral("per_fold"), perFold}};
     ctx.info(QStringLiteral("%1: %2 ± %3 over %4 folds")
-                 .arg(metric).arg(metrics->value(metric), 0, 'g', 5)
-                 .arg(metrics->value(metric + QStringLiteral("_std")), 0, 'g', 3).arg(cv.foldCount()));
+                 .arg(metric)
+                 .arg(metrics->value(metric), 0, 'g', 5)
+                 .arg(metrics->value(metric + QStringLiteral("_std")), 0, 'g', 3)
+                 .arg(cv.foldCount()));
     ctx.setOutput(metricsPort, metrics);
     ctx.setOutput(foldsPort, foldTable.build());
 }
@@ -221,7 +253,8 @@ std::vector<int> rankScores(const std::vector<double> &scores, bool higherBetter
     std::stable_sort(order.begin(), order.end(), better);
     std::vector<int> rank(scores.size());
     for (size_t i = 0; i < order.size(); ++i) {
-        const bool tie = i > 0 && !better(order[i - 1], order[i]) && !better(order[i], order[i - 1]);
+        const bool tie = i > 0 && !better(order[i - 1], order[i])
+                         && !better(order[i], order[i - 1]);
         rank[order[i]] = tie ? rank[order[i - 1]] : int(i + 1);
     }
     return rank;
@@ -235,13 +268,19 @@ struct CandidateScore
     QString error;
 };
 
-TablePtr leaderboard(const QList<QJsonObject> &candidates, const QStringList &searched, const QString &metric,
-                     const QStringList &otherMetrics, const std::vector<std::vector<FoldResult>> &results,
-                     const std::vector<CandidateScore> &scores, const std::vector<int> &rank)
+TablePtr leaderboard(const QList<QJsonObject> &candidates,
+                     const QStringList &searched,
+                     const QString &metric,
+                     const QStringList &otherMetrics,
+                     const std::vector<std::vector<FoldResult>> &results,
+                     const std::vector<CandidateScore> &scores,
+                     const std::vector<int> &rank)
 {
     std::vector<size_t> order(candidates.size());
     std::iota(order.begin(), order.end(), size_t(0));
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return rank[a] < rank[b]; });
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        return rank[a] < rank[b];
+    });
     const auto n = Eigen::Index(order.size());
     TableAssembler t(n);
     auto numeric = [&](const QString &name, const std::function<double(size_t)> &value) {
@@ -258,12 +297,15 @@ TablePtr leaderboard(const QList<QJsonObject> &candidates, const QStringList &se
     };
     numeric(QStringLiteral("rank"), [&](size_t c) { return double(rank[c]); });
     numeric(QStringLiteral("candidate"), [](size_t c) { return double(c + 1); });
-    text(QStringLiteral("params"), [&](size_t c) { return formatAssignments(candidates.at(qsizetype(c)), searched); });
+    text(QStringLiteral("params"),
+         [&](size_t c) { return formatAssignments(candidates.at(qsizetype(c)), searched); });
     for (const QString &p : searched) {
         if (candidates.first().value(p).isDouble())
             numeric(p, [&](size_t c) { return candidates.at(qsizetype(c)).value(p).toDouble(); });
         else
-            text(p, [&](size_t c) { return formatAssignments(candidates.at(qsizetype(c)), {p}).section(u'=', 1); });
+            text(p, [&](size_t c) {
+                return formatAssignments(candidates.at(qsizetype(c)), {p}).section(u'=', 1);
+            });
     }
     numeric(QStringLiteral("mean_") + metric, [&](size_t c) { return scores[c].mean; });
     numeric(QStringLiteral("std_") + metric, [&](size_t c) { return scores[c].sd; });
@@ -272,9 +314,12 @@ TablePtr leaderboard(const QList<QJsonObject> &candidates, const QStringList &se
         numeric(QStringLiteral("fold%1_%2").arg(f + 1).arg(metric),
                 [&](size_t c) { return foldValue(results[c][f], metric); });
     for (const QString &m : otherMetrics)
-        numeric(QStringLiteral("mean_") + m, [&](size_t c) { return meanAndStd(results[c], m).first; });
+        numeric(QStringLiteral("mean_") + m,
+                [&](size_t c) { return meanAndStd(results[c], m).first; });
     numeric(QStringLiteral("mean_fit_seconds"), [&](size_t c) { return scores[c].fitSeconds; });
-    if (std::any_of(scores.begin(), scores.end(), [](const CandidateScore &s) { return !s.error.isEmpty(); }))
+    if (std::any_of(scores.begin(), scores.end(), [](const CandidateScore &s) {
+            return !s.error.isEmpty();
+        }))
         text(QStringLiteral("error"), [&](size_t c) { return scores[c].error; });
     return t.build();
 }
@@ -283,37 +328,56 @@ void runGridSearch(NodeContext &ctx)
 {
     const TablePtr table = ctx.table(tablePort);
     const Trainer &trainer = requireTrainer(ctx);
-    const QJsonObject base = parseAssignments(ctx.paramString(QStringLiteral("params")), trainer.params, trainer.name);
+    const QJsonObject base = parseAssignments(ctx.paramString(QStringLiteral("params")),
+                                              trainer.params,
+                                              trainer.name);
     const ml::TaskKind task = taskOf(trainer);
     const QString metric = resolveMetric(ctx, task);
     const bool higherBetter = higherIsBetter(metric);
     const bool random = ctx.paramString(QStringLiteral("search")) == u"random";
-    const SearchSpace space = parseSearchSpace(ctx.paramString(QStringLiteral("space")), trainer.params, trainer.name, random);
+    const SearchSpace space = parseSearchSpace(ctx.paramString(QStringLiteral("space")),
+                                               trainer.params,
+                                               trainer.name,
+                                               random);
     const QStringList searched = space.names();
     const int maxCandidates = ctx.paramInt(QStringLiteral("max_candidates"));
     QList<QJsonObject> candidates;
     if (random) {
         const int nIter = ctx.paramInt(QStringLiteral("n_iter"));
         if (nIter > maxCandidates)
-            throw NodeError(QStringLiteral("n_iter %1 is more than max_candidates (%2)").arg(nIter).arg(maxCandidates));
+            throw NodeError(QStringLiteral("n_iter %1 is more than max_candidates (%2)")
+                                .arg(nIter)
+                                .arg(maxCandidates));
         candidates = space.sample(base, nIter, quint64(ctx.paramInt(QStringLiteral("seed"))));
         if (candidates.size() < nIter)
-            ctx.warning(QStringLiteral("the grid has only %1 combinations: all of them are tried instead of "
-                                       "n_iter=%2").arg(candidates.size()).arg(nIter));
+            ctx.warning(QStringLiteral(
+                            "the grid has only %1 combinations: all of them are tried instead of "
+                            "n_iter=%2")
+                            .arg(candidates.size())
+                            .arg(nIter));
     } else {
         if (space.gridSize() > maxCandidates)
-            throw NodeError(QStringLiteral("the grid has %1 combinations, more than max_candidates (%2); "
-                                           "narrow it or use random search")
-                                .arg(space.gridSize(), 0, 'g', 6).arg(maxCandidates));
+            throw NodeError(
+                QStringLiteral("the grid has %1 combinations, more than max_candidates (%2); "
+                               "narrow it or use random search")
+                    .arg(space.gridSize(), 0, 'g', 6)
+                    .arg(maxCandidates));
         candidates = space.grid(base);
     }
     CrossValidator cv(ctx, trainer, table, foldsFor(ctx, *table, trainer));
     cv.setReporting(CrossValidator::Reporting::Quiet);
-    ctx.info(QStringLiteral("%1 search over %2: %3 candidate(s) x %4 folds = %5 fits on %6 rows, ranked by %7, "
-                            "%8 at a time")
-                 .arg(random ? QStringLiteral("random") : QStringLiteral("grid"), searched.join(QStringLiteral(", ")))
-                 .arg(candidates.size()).arg(cv.foldCount()).arg(candidates.size() * cv.foldCount())
-                 .arg(table->rowCount()).arg(metric).arg(std::min<qsizetype>(ml::threadBudget(), candidates.size() * cv.foldCount())));
+    ctx.info(
+        QStringLiteral(
+            "%1 search over %2: %3 candidate(s) x %4 folds = %5 fits on %6 rows, ranked by %7, "
+            "%8 at a time")
+            .arg(random ? QStringLiteral("random") : QStringLiteral("grid"),
+                 searched.join(QStringLiteral(", ")))
+            .arg(candidates.size())
+            .arg(cv.foldCount())
+            .arg(candidates.size() * cv.foldCount())
+            .arg(table->rowCount())
+            .arg(metric)
+            .arg(std::min<qsizetype>(ml::threadBudget(), candidates.size() * cv.foldCount())));
 
     std::vector<CandidateScore> scores(size_t(candidates.size()));
     const auto results = cv.run(candidates, [&](int c, const std::vector<FoldResult> &folds) {
@@ -326,9 +390,11 @@ void runGridSearch(NodeContext &ctx)
         }
         ctx.metric(QStringLiteral("candidate_score"), c + 1, s.mean);
         const QString line = QStringLiteral("candidate %1/%2 %3: %4 %5 ± %6")
-                                 .arg(c + 1).arg(candidates.size())
+                                 .arg(c + 1)
+                                 .arg(candidates.size())
                                  .arg(formatAssignments(candidates.at(c), searched), metric)
-                                 .arg(s.mean, 0, 'g', 5).arg(s.sd, 0, 'g', 3);
+                                 .arg(s.mean, 0, 'g', 5)
+                                 .arg(s.sd, 0, 'g', 3);
         if (s.error.isEmpty())
             ctx.info(line);
         else
@@ -341,22 +407,27 @@ void runGridSearch(NodeContext &ctx)
     const std::vector<int> rank = rankScores(means, higherBetter);
     const auto best = size_t(std::min_element(rank.begin(), rank.end()) - rank.begin());
     if (std::isnan(scores[best].mean))
-        throw NodeError(QStringLiteral("every candidate failed; the first: %1").arg(scores.front().error));
+        throw NodeError(
+            QStringLiteral("every candidate failed; the first: %1").arg(scores.front().error));
 
     QStringList otherMetrics = reportedMetrics(results[best], metric);
     otherMetrics.removeFirst();
-    ctx.setOutput(leaderboardPort, leaderboard(candidates, searched, metric, otherMetrics, results, scores, rank));
+    ctx.setOutput(leaderboardPort,
+                  leaderboard(candidates, searched, metric, otherMetrics, results, scores, rank));
 
     // The best candidate refitted on every row, reporting like a training node.
     ctx.info(QStringLiteral("best: candidate %1, %2 (%3 %4); refitting on all %5 rows")
-                 .arg(best + 1).arg(formatAssignments(candidates.at(qsizetype(best)), searched), metric)
-                 .arg(scores[best].mean, 0, 'g', 5).arg(table->rowCount()));
+                 .arg(best + 1)
+                 .arg(formatAssignments(candidates.at(qsizetype(best)), searched), metric)
+                 .arg(scores[best].mean, 0, 'g', 5)
+                 .arg(table->rowCount()));
     NodeTrainContext tc(ctx);
     ctx.setOutput(modelPort, trainer.fit(table, candidates.at(qsizetype(best)), tc));
 
     auto metrics = std::make_shared<MetricsData>();
     metrics->task = taskKindName(task);
-    metrics->values = {{metric, scores[best].mean}, {metric + QStringLiteral("_std"), scores[best].sd}};
+    metrics->values = {{metric, scores[best].mean},
+                       {metric + QStringLiteral("_std"), scores[best].sd}};
     for (const QString &m : otherMetrics)
         metrics->values.append({m, meanAndStd(results[best], m).first});
     QJsonObject bestParams;
@@ -383,15 +454,24 @@ void registerSearchNodes(NodeRegistry &registry)
         QStringLiteral("cross_validate"),
         QStringLiteral("Cross-Validate"),
         category,
-        QStringLiteral("k-fold cross-validation of an algorithm (stratified for classification): mean and spread "
+        QStringLiteral("k-fold cross-validation of an algorithm (stratified for classification): "
+                       "mean and spread "
                        "of every metric."),
         QStringLiteral("crossval"),
-        {{tablePort, PortType::Table, QStringLiteral("rows to cross-validate (features and target)")}},
-        {{metricsPort, PortType::Metrics, QStringLiteral("mean and std of each metric over the folds, per-fold values")},
-         {foldsPort, PortType::Table, QStringLiteral("one row per fold: sizes, fit seconds, metrics")}},
+        {{tablePort,
+          PortType::Table,
+          QStringLiteral("rows to cross-validate (features and target)")}},
+        {{metricsPort,
+          PortType::Metrics,
+          QStringLiteral("mean and std of each metric over the folds, per-fold values")},
+         {foldsPort,
+          PortType::Table,
+          QStringLiteral("one row per fold: sizes, fit seconds, metrics")}},
         commonParams()
-            + QList<ParamSpec>{ParamSpec::boolean(QStringLiteral("fold_metrics"), true,
-                                                  QStringLiteral("Report each fold's training curves as fold<k>/<metric>"))},
+            + QList<ParamSpec>{ParamSpec::boolean(
+                QStringLiteral("fold_metrics"),
+                true,
+                QStringLiteral("Report each fold's training curves as fold<k>/<metric>"))},
         runCrossValidate,
     });
     registry.add(NodeType{

@@ -14,7 +14,9 @@ namespace fb {
 
 namespace {
 
-const ParamSpec *findSpec(const QList<ParamSpec> &specs, const QString &name, const QString &algorithm)
+const ParamSpec *findSpec(const QList<ParamSpec> &specs,
+                          const QString &name,
+                          const QString &algorithm)
 {
     for (const ParamSpec &s : specs)
         if (s.name == name)
@@ -22,8 +24,11 @@ const ParamSpec *findSpec(const QList<ParamSpec> &specs, const QString &name, co
     QStringList known;
     for (const ParamSpec &s : specs)
         known.append(s.name);
-    throw NodeError(QStringLiteral("%1 has no parameter '%2' (parameters: %3)")
-                        .arg(algorithm, name, known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", "))));
+    throw NodeError(
+        QStringLiteral("%1 has no parameter '%2' (parameters: %3)")
+            .arg(algorithm,
+                 name,
+                 known.isEmpty() ? QStringLiteral("none") : known.join(QStringLiteral(", "))));
 }
 
 // "name=value" entries separated by ';' or new lines; empty entries are skipped.
@@ -92,7 +97,9 @@ QJsonValue drawValue(const SearchDimension &d, ml::Rng &rng)
 
 } // namespace
 
-QJsonObject parseAssignments(const QString &text, const QList<ParamSpec> &specs, const QString &algorithm)
+QJsonObject parseAssignments(const QString &text,
+                             const QList<ParamSpec> &specs,
+                             const QString &algorithm)
 {
     QJsonObject params;
     for (const ParamSpec &s : specs)
@@ -103,7 +110,8 @@ QJsonObject parseAssignments(const QString &text, const QList<ParamSpec> &specs,
         QJsonParseError error;
         const QJsonDocument doc = QJsonDocument::fromJson(trimmed.toUtf8(), &error);
         if (!doc.isObject())
-            throw NodeError(QStringLiteral("parameters: invalid JSON object: %1").arg(error.errorString()));
+            throw NodeError(
+                QStringLiteral("parameters: invalid JSON object: %1").arg(error.errorString()));
         const QJsonObject o = doc.object();
         for (auto it = o.begin(); it != o.end(); ++it) {
             const ParamSpec *spec = findSpec(specs, it.key(), algorithm);
@@ -194,11 +202,13 @@ QList<QJsonObject> SearchSpace::sample(const QJsonObject &base, int count, quint
     return out;
 }
 
-SearchSpace parseSearchSpace(const QString &text, const QList<ParamSpec> &specs, const QString &algorithm,
+SearchSpace parseSearchSpace(const QString &text,
+                             const QList<ParamSpec> &specs,
+                             const QString &algorithm,
                              bool allowDistributions)
 {
-    static const QRegularExpression distribution(
-        QStringLiteral("^(uniform|loguniform|randint)\\s*\\(\\s*([^,()]+?)\\s*,\\s*([^,()]+?)\\s*\\)$"));
+    static const QRegularExpression distribution(QStringLiteral(
+        "^(uniform|loguniform|randint)\\s*\\(\\s*([^,()]+?)\\s*,\\s*([^,()]+?)\\s*\\)$"));
     SearchSpace space;
     for (const auto &[name, value] : splitEntries(text)) {
         SearchDimension d;
@@ -207,23 +217,30 @@ SearchSpace parseSearchSpace(const QString &text, const QList<ParamSpec> &specs,
         if (m.hasMatch()) {
             const QString fn = m.captured(1);
             if (!allowDistributions)
-                throw NodeError(QStringLiteral("parameter '%1': %2(...) needs random search; a grid takes "
-                                               "lists of values")
-                                    .arg(name, fn));
-            const bool numeric = d.spec->type == ParamType::Int || d.spec->type == ParamType::Double;
+                throw NodeError(
+                    QStringLiteral("parameter '%1': %2(...) needs random search; a grid takes "
+                                   "lists of values")
+                        .arg(name, fn));
+            const bool numeric = d.spec->type == ParamType::Int
+                                 || d.spec->type == ParamType::Double;
             if (!numeric || (fn == u"randint" && d.spec->type != ParamType::Int))
-                throw NodeError(QStringLiteral("parameter '%1' is %2: %3(...) does not apply; list its values")
-                                    .arg(name, paramTypeName(d.spec->type), fn));
+                throw NodeError(
+                    QStringLiteral("parameter '%1' is %2: %3(...) does not apply; list its values")
+                        .arg(name, paramTypeName(d.spec->type), fn));
             d.kind = fn == u"uniform"      ? SearchDimension::Kind::Uniform
                      : fn == u"loguniform" ? SearchDimension::Kind::LogUniform
                                            : SearchDimension::Kind::RandInt;
             d.low = parseValue(*d.spec, m.captured(2)).toDouble();
             d.high = parseValue(*d.spec, m.captured(3)).toDouble();
             if (!(d.low < d.high))
-                throw NodeError(QStringLiteral("parameter '%1': %2(%3, %4) needs the lower bound first")
-                                    .arg(name, fn).arg(d.low).arg(d.high));
+                throw NodeError(
+                    QStringLiteral("parameter '%1': %2(%3, %4) needs the lower bound first")
+                        .arg(name, fn)
+                        .arg(d.low)
+                        .arg(d.high));
             if (d.kind == SearchDimension::Kind::LogUniform && !(d.low > 0))
-                throw NodeError(QStringLiteral("parameter '%1': loguniform needs positive bounds").arg(name));
+                throw NodeError(
+                    QStringLiteral("parameter '%1': loguniform needs positive bounds").arg(name));
         } else {
             // '|' separates values that contain commas themselves: hidden_layer_sizes=64|64,64.
             const QChar separator = value.contains(u'|') ? u'|' : u',';

@@ -19,7 +19,9 @@ namespace fb {
 // checked against the algorithm's parameter schema; errors throw NodeError naming the entry.
 
 // Parameters for one fit: the schema's defaults overridden by `text`.
-QJsonObject parseAssignments(const QString &text, const QList<ParamSpec> &specs, const QString &algorithm);
+QJsonObject parseAssignments(const QString &text,
+                             const QList<ParamSpec> &specs,
+                             const QString &algorithm);
 
 // "C=0.5; max_iter=200": `keys` of `params` in order, as parseAssignments reads them back.
 QString formatAssignments(const QJsonObject &params, const QStringList &keys);
@@ -53,7 +55,9 @@ struct SearchSpace
     QList<QJsonObject> sample(const QJsonObject &base, int count, quint64 seed) const;
 };
 
-SearchSpace parseSearchSpace(const QString &text, const QList<ParamSpec> &specs, const QString &algorithm,
+SearchSpace parseSearchSpace(const QString &text,
+                             const QList<ParamSpec> &specs,
+                             const QString &algorithm,
                              bool allowDistributions);
 
 } // namespace fb

@@ -18,10 +18,15 @@ ModelPtr fitGaussianNb(const TablePtr &train, const QJsonObject &params, TrainCo
     QElapsedTimer timer;
     timer.start();
     auto estimator = std::make_shared<ml::GaussianNb>(p);
-    trainsupport::fit([&] {
-        estimator->fit(data.X, data.classIndex, int(data.classes.size()), ctx.observer());
-    });
-    return trainsupport::finish(data, estimator, QStringLiteral("gaussian_nb"), params, ctx, timer, 0,
+    trainsupport::fit(
+        [&] { estimator->fit(data.X, data.classIndex, int(data.classes.size()), ctx.observer()); });
+    return trainsupport::finish(data,
+                                estimator,
+                                QStringLiteral("gaussian_nb"),
+                                params,
+                                ctx,
+                                timer,
+                                0,
                                 QStringLiteral("class means and variances"));
 }
 
@@ -36,7 +41,10 @@ void registerBayesTrainers(TrainerRegistry &registry)
         QStringLiteral("bayes"),
         TargetKind::Classes,
         {
-            ParamSpec::real(QStringLiteral("var_smoothing"), 1e-9, 0.0, 1.0,
+            ParamSpec::real(QStringLiteral("var_smoothing"),
+                            1e-9,
+                            0.0,
+                            1.0,
                             QStringLiteral("Share of the largest feature variance added to every "
                                            "variance, for stability")),
         },

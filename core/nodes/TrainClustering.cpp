@@ -25,13 +25,22 @@ ModelPtr fitKMeans(const TablePtr &train, const QJsonObject &params, TrainContex
     auto estimator = std::make_shared<ml::KMeans>(p);
     trainsupport::fit([&] { estimator->fit(data.X, ctx.observer()); });
     ctx.metric(QStringLiteral("train_inertia"), estimator->iterations(), estimator->inertia());
-    return trainsupport::finish(data, estimator, QStringLiteral("kmeans"), params, ctx, timer,
+    return trainsupport::finish(data,
+                                estimator,
+                                QStringLiteral("kmeans"),
+                                params,
+                                ctx,
+                                timer,
                                 estimator->iterations(),
-                                QStringLiteral("%1 clusters, best of %2 runs: %3 iterations, inertia %4")
-                                    .arg(p.clusters).arg(p.nInit).arg(estimator->iterations())
+                                QStringLiteral(
+                                    "%1 clusters, best of %2 runs: %3 iterations, inertia %4")
+                                    .arg(p.clusters)
+                                    .arg(p.nInit)
+                                    .arg(estimator->iterations())
                                     .arg(estimator->inertia(), 0, 'g', 6),
                                 QJsonObject{{QStringLiteral("train_inertia"), estimator->inertia()},
-                                            {QStringLiteral("iterations"), estimator->iterations()}});
+                                            {QStringLiteral("iterations"),
+                                             estimator->iterations()}});
 }
 
 } // namespace
@@ -46,16 +55,30 @@ void registerClusteringTrainers(TrainerRegistry &registry)
         QStringLiteral("kmeans"),
         TargetKind::None,
         {
-            ParamSpec::integer(QStringLiteral("n_clusters"), 8, 1, 100000,
-                               QStringLiteral("Number of clusters k")),
-            ParamSpec::integer(QStringLiteral("n_init"), 10, 1, 1000,
-                               QStringLiteral("Runs from different k-means++ seeds; the lowest inertia wins")),
-            ParamSpec::integer(QStringLiteral("max_iter"), 300, 1, 1000000,
+            ParamSpec::integer(
+                QStringLiteral("n_clusters"), 8, 1, 100000, QStringLiteral("Number of clusters k")),
+            ParamSpec::integer(QStringLiteral("n_init"),
+                               10,
+                               1,
+                               1000,
+                               QStringLiteral(
+                                   "Runs from different k-means++ seeds; the lowest inertia wins")),
+            ParamSpec::integer(QStringLiteral("max_iter"),
+                               300,
+                               1,
+                               1000000,
                                QStringLiteral("Maximum Lloyd iterations per run")),
-            ParamSpec::real(QStringLiteral("tol"), 1e-4, 0.0, 1.0,
-                            QStringLiteral("Stop when the centres move less than tol × mean feature "
-                                           "variance (squared, summed)")),
-            ParamSpec::integer(QStringLiteral("seed"), 0, 0, std::numeric_limits<int>::max(),
+            ParamSpec::real(QStringLiteral("tol"),
+                            1e-4,
+                            0.0,
+                            1.0,
+                            QStringLiteral(
+                                "Stop when the centres move less than tol × mean feature "
+                                "variance (squared, summed)")),
+            ParamSpec::integer(QStringLiteral("seed"),
+                               0,
+                               0,
+                               std::numeric_limits<int>::max(),
                                QStringLiteral("Random seed for the k-means++ seeding")),
         },
         fitKMeans,

@@ -10,8 +10,11 @@ namespace fb {
 
 namespace {
 
-ModelPtr fitElasticNet(const TablePtr &train, const QJsonObject &params, TrainContext &ctx,
-                       const QString &algorithm, double l1Ratio)
+ModelPtr fitElasticNet(const TablePtr &train,
+                       const QJsonObject &params,
+                       TrainContext &ctx,
+                       const QString &algorithm,
+                       double l1Ratio)
 {
     TrainingData data;
     loadTrainingData(train, TargetKind::Values, data);
@@ -28,16 +31,25 @@ ModelPtr fitElasticNet(const TablePtr &train, const QJsonObject &params, TrainCo
     auto estimator = std::make_shared<ml::ElasticNet>(p);
     trainsupport::fit([&] { estimator->fit(data.X, data.y, ctx.observer()); });
     if (!estimator->converged())
-        ctx.warning(QStringLiteral("coordinate descent stopped after max_iter=%1 sweeps with duality gap "
-                                   "%2 above tol; raise max_iter or standardize the features")
-                        .arg(p.maxIterations).arg(estimator->dualGap()));
+        ctx.warning(
+            QStringLiteral("coordinate descent stopped after max_iter=%1 sweeps with duality gap "
+                           "%2 above tol; raise max_iter or standardize the features")
+                .arg(p.maxIterations)
+                .arg(estimator->dualGap()));
     const auto nonZero = (estimator->coefficients().array() != 0.0).count();
-    return trainsupport::finish(data, estimator, algorithm, params, ctx, timer,
+    return trainsupport::finish(data,
+                                estimator,
+                                algorithm,
+                                params,
+                                ctx,
+                                timer,
                                 estimator->iterations(),
                                 QStringLiteral("%1 sweeps, %2 non-zero coefficients")
-                                    .arg(estimator->iterations()).arg(nonZero),
+                                    .arg(estimator->iterations())
+                                    .arg(nonZero),
                                 QJsonObject{{QStringLiteral("iterations"), estimator->iterations()},
-                                            {QStringLiteral("non_zero_coefficients"), qint64(nonZero)},
+                                            {QStringLiteral("non_zero_coefficients"),
+                                             qint64(nonZero)},
                                             {QStringLiteral("dual_gap"), estimator->dualGap()}});
 }
 
@@ -57,23 +69,31 @@ ModelPtr fitLinearSvm(const TablePtr &train, const QJsonObject &params, TrainCon
     QElapsedTimer timer;
     timer.start();
     auto estimator = std::make_shared<ml::LinearSvc>(p);
-    trainsupport::fit([&] {
-        estimator->fit(data.X, data.classIndex, int(data.classes.size()), ctx.observer());
-    });
+    trainsupport::fit(
+        [&] { estimator->fit(data.X, data.classIndex, int(data.classes.size()), ctx.observer()); });
     if (!estimator->converged())
-        ctx.warning(QStringLiteral("dual coordinate descent stopped after max_iter=%1 passes before "
-                                   "reaching tol; raise max_iter or standardize the features")
-                        .arg(p.maxIterations));
-    return trainsupport::finish(data, estimator, QStringLiteral("linear_svm"), params, ctx, timer,
+        ctx.warning(
+            QStringLiteral("dual coordinate descent stopped after max_iter=%1 passes before "
+                           "reaching tol; raise max_iter or standardize the features")
+                .arg(p.maxIterations));
+    return trainsupport::finish(data,
+                                estimator,
+                                QStringLiteral("linear_svm"),
+                                params,
+                                ctx,
+                                timer,
                                 estimator->iterations(),
                                 QStringLiteral("%1 passes").arg(estimator->iterations()),
-                                QJsonObject{{QStringLiteral("iterations"), estimator->iterations()}});
+                                QJsonObject{
+                                    {QStringLiteral("iterations"), estimator->iterations()}});
 }
 
 ParamSpec fitIntercept()
 {
-    return ParamSpec::boolean(QStringLiteral("fit_intercept"), true,
-                              QStringLiteral("Learn a bias term (centres the data; not penalised)"));
+    return ParamSpec::boolean(QStringLiteral("fit_intercept"),
+                              true,
+                              QStringLiteral(
+                                  "Learn a bias term (centres the data; not penalised)"));
 }
 
 ParamSpec maxIter(int def, const QString &doc)
@@ -88,7 +108,10 @@ ParamSpec tol(const QString &doc)
 
 ParamSpec alpha()
 {
-    return ParamSpec::real(QStringLiteral("alpha"), 1.0, 0.0, 1e9,
+    return ParamSpec::real(QStringLiteral("alpha"),
+                           1.0,
+                           0.0,
+                           1e9,
                            QStringLiteral("Penalty strength, as scikit-learn's alpha (the loss is "
                                           "mean squared error / 2); standardize features first"));
 }
@@ -103,7 +126,8 @@ void registerLinearExtraTrainers(TrainerRegistry &registry)
     registry.add(Trainer{
         QStringLiteral("lasso_regression"),
         QStringLiteral("Lasso Regression"),
-        QStringLiteral("Least squares with an L1 penalty (sparse coefficients), by coordinate descent."),
+        QStringLiteral(
+            "Least squares with an L1 penalty (sparse coefficients), by coordinate descent."),
         QStringLiteral("lasso"),
         TargetKind::Values,
         {alpha(), fitIntercept(), maxIter(1000, sweepDoc), tol(gapDoc)},
@@ -119,7 +143,10 @@ void registerLinearExtraTrainers(TrainerRegistry &registry)
         TargetKind::Values,
         {
             alpha(),
-            ParamSpec::real(QStringLiteral("l1_ratio"), 0.5, 0.0, 1.0,
+            ParamSpec::real(QStringLiteral("l1_ratio"),
+                            0.5,
+                            0.0,
+                            1.0,
                             QStringLiteral("Share of the L1 penalty: 1 = lasso, 0 = ridge-like "
                                            "(use ridge_regression for pure L2)")),
             fitIntercept(),
@@ -127,29 +154,45 @@ void registerLinearExtraTrainers(TrainerRegistry &registry)
             tol(gapDoc),
         },
         [](const TablePtr &train, const QJsonObject &params, TrainContext &ctx) {
-            return fitElasticNet(train, params, ctx, QStringLiteral("elastic_net"),
+            return fitElasticNet(train,
+                                 params,
+                                 ctx,
+                                 QStringLiteral("elastic_net"),
                                  params.value(QStringLiteral("l1_ratio")).toDouble());
         },
     });
     registry.add(Trainer{
         QStringLiteral("linear_svm"),
         QStringLiteral("Linear SVM"),
-        QStringLiteral("Linear support vector classifier (squared hinge, L2; one-vs-rest), as "
-                       "scikit-learn's LinearSVC. Probabilities are softmax/sigmoid of the scores."),
+        QStringLiteral(
+            "Linear support vector classifier (squared hinge, L2; one-vs-rest), as "
+            "scikit-learn's LinearSVC. Probabilities are softmax/sigmoid of the scores."),
         QStringLiteral("svm"),
         TargetKind::Classes,
         {
-            ParamSpec::real(QStringLiteral("C"), 1.0, 1e-6, 1e6,
-                            QStringLiteral("Inverse regularisation strength; smaller = wider margin, "
-                                           "more regularisation")),
+            ParamSpec::real(QStringLiteral("C"),
+                            1.0,
+                            1e-6,
+                            1e6,
+                            QStringLiteral(
+                                "Inverse regularisation strength; smaller = wider margin, "
+                                "more regularisation")),
             fitIntercept(),
-            ParamSpec::real(QStringLiteral("intercept_scaling"), 1.0, 1e-6, 1e6,
-                            QStringLiteral("Value of the constant feature whose weight is the "
-                                           "intercept (liblinear's bias; the intercept is penalised)")),
+            ParamSpec::real(QStringLiteral("intercept_scaling"),
+                            1.0,
+                            1e-6,
+                            1e6,
+                            QStringLiteral(
+                                "Value of the constant feature whose weight is the "
+                                "intercept (liblinear's bias; the intercept is penalised)")),
             maxIter(1000, QStringLiteral("Maximum passes over the rows per one-vs-rest problem")),
             tol(QStringLiteral("Stop when the projected-gradient spread is below this")),
-            ParamSpec::integer(QStringLiteral("seed"), 0, 0, std::numeric_limits<int>::max(),
-                               QStringLiteral("Random seed for the order of the coordinate updates")),
+            ParamSpec::integer(QStringLiteral("seed"),
+                               0,
+                               0,
+                               std::numeric_limits<int>::max(),
+                               QStringLiteral(
+                                   "Random seed for the order of the coordinate updates")),
         },
         fitLinearSvm,
     });

@@ -23,8 +23,12 @@ ml::KNeighborsParams knnParams(const QJsonObject &params)
 // A k-NN "fit" only stores the rows; predicting the training rows would cost a full
 // all-pairs search, so no training metrics are computed.
 template<typename Estimator, typename Targets>
-ModelPtr fitKnn(TrainingData &data, const Targets &targets, const QString &algorithm,
-                const QJsonObject &params, TrainContext &ctx, int classes)
+ModelPtr fitKnn(TrainingData &data,
+                const Targets &targets,
+                const QString &algorithm,
+                const QJsonObject &params,
+                TrainContext &ctx,
+                int classes)
 {
     QElapsedTimer timer;
     timer.start();
@@ -35,20 +39,32 @@ ModelPtr fitKnn(TrainingData &data, const Targets &targets, const QString &algor
         else
             estimator->fit(data.X, targets, ctx.observer());
     });
-    return trainsupport::finish(data, estimator, algorithm, params, ctx, timer, 0,
+    return trainsupport::finish(data,
+                                estimator,
+                                algorithm,
+                                params,
+                                ctx,
+                                timer,
+                                0,
                                 QStringLiteral("stored for %1-nearest-neighbour search")
                                     .arg(estimator->params().neighbors),
-                                {}, false);
+                                {},
+                                false);
 }
 
 QList<ParamSpec> knnParamSpecs()
 {
     return {
-        ParamSpec::integer(QStringLiteral("n_neighbors"), 5, 1, 100000,
+        ParamSpec::integer(QStringLiteral("n_neighbors"),
+                           5,
+                           1,
+                           100000,
                            QStringLiteral("Number of neighbours k (at most the training rows)")),
-        ParamSpec::choice(QStringLiteral("weights"), {QStringLiteral("uniform"), QStringLiteral("distance")},
+        ParamSpec::choice(QStringLiteral("weights"),
+                          {QStringLiteral("uniform"), QStringLiteral("distance")},
                           QStringLiteral("uniform"),
-                          QStringLiteral("uniform: every neighbour counts the same; distance: weight 1/d")),
+                          QStringLiteral(
+                              "uniform: every neighbour counts the same; distance: weight 1/d")),
     };
 }
 
@@ -67,8 +83,12 @@ void registerNeighborsTrainers(TrainerRegistry &registry)
         [](const TablePtr &train, const QJsonObject &params, TrainContext &ctx) {
             TrainingData data;
             loadTrainingData(train, TargetKind::Classes, data);
-            return fitKnn<ml::KNeighborsClassifier>(data, data.classIndex, QStringLiteral("knn_classifier"),
-                                                    params, ctx, int(data.classes.size()));
+            return fitKnn<ml::KNeighborsClassifier>(data,
+                                                    data.classIndex,
+                                                    QStringLiteral("knn_classifier"),
+                                                    params,
+                                                    ctx,
+                                                    int(data.classes.size()));
         },
     });
     registry.add(Trainer{
@@ -82,8 +102,12 @@ void registerNeighborsTrainers(TrainerRegistry &registry)
         [](const TablePtr &train, const QJsonObject &params, TrainContext &ctx) {
             TrainingData data;
             loadTrainingData(train, TargetKind::Values, data);
-            return fitKnn<ml::KNeighborsRegressor>(data, data.y, QStringLiteral("knn_regressor"),
-                                                   params, ctx, 0);
+            return fitKnn<ml::KNeighborsRegressor>(data,
+                                                   data.y,
+                                                   QStringLiteral("knn_regressor"),
+                                                   params,
+                                                   ctx,
+                                                   0);
         },
     });
 }

@@ -28,9 +28,11 @@ ml::DecisionTreeParams treeParams(const QJsonObject &params, bool classifier)
 {
     ml::DecisionTreeParams p;
     try {
-        p.criterion = classifier ? ml::parseCriterion(params.value(QStringLiteral("criterion")).toString().toStdString())
+        p.criterion = classifier ? ml::parseCriterion(
+                          params.value(QStringLiteral("criterion")).toString().toStdString())
                                  : ml::SplitCriterion::SquaredError;
-        p.maxFeatures = ml::MaxFeatures::parse(params.value(QStringLiteral("max_features")).toString().toStdString());
+        p.maxFeatures = ml::MaxFeatures::parse(
+            params.value(QStringLiteral("max_features")).toString().toStdString());
     } catch (const std::invalid_argument &e) {
         throw NodeError(QString::fromUtf8(e.what()));
     }
@@ -77,10 +79,14 @@ QString topFeatures(const TrainingData &data, const Eigen::VectorXd &importance)
 {
     std::vector<int> order(size_t(importance.size()));
     std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return importance[a] > importance[b]; });
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+        return importance[a] > importance[b];
+    });
     QStringList parts;
     for (size_t i = 0; i < std::min<size_t>(5, order.size()); ++i)
-        parts.append(QStringLiteral("%1 %2").arg(data.features.at(order[i])).arg(importance[order[i]], 0, 'f', 3));
+        parts.append(QStringLiteral("%1 %2")
+                         .arg(data.features.at(order[i]))
+                         .arg(importance[order[i]], 0, 'f', 3));
     return parts.join(QStringLiteral(", "));
 }
 
@@ -101,97 +107,187 @@ ModelPtr train(const TablePtr &table,
     QElapsedTimer timer;
     timer.start();
     trainsupport::fit([&] { fitFn(*estimator, data, ctx.observer()); });
-    ctx.info(QStringLiteral("feature importance: %1").arg(topFeatures(data, estimator->featureImportance())));
-    return trainsupport::finish(data, estimator, algorithm, params, ctx, timer,
-                                step > 0 ? step : 1, detail);
+    ctx.info(QStringLiteral("feature importance: %1")
+                 .arg(topFeatures(data, estimator->featureImportance())));
+    return trainsupport::finish(data,
+                                estimator,
+                                algorithm,
+                                params,
+                                ctx,
+                                timer,
+                                step > 0 ? step : 1,
+                                detail);
 }
 
-ModelPtr fitDecisionTree(const TablePtr &table, const QJsonObject &params, TrainContext &ctx, bool classifier)
+ModelPtr fitDecisionTree(const TablePtr &table,
+                         const QJsonObject &params,
+                         TrainContext &ctx,
+                         bool classifier)
 {
     const ml::DecisionTreeParams p = treeParams(params, classifier);
     if (classifier) {
         auto tree = std::make_shared<ml::DecisionTreeClassifier>(p);
-        return train(table, params, ctx, QStringLiteral("decision_tree_classifier"), true, tree,
-                     [](ml::DecisionTreeClassifier &m, const TrainingData &d, ml::Observer &o) {
-                         m.fit(d.X, d.classIndex, int(d.classes.size()), o);
-                     },
-                     1, QStringLiteral("one tree"));
+        return train(
+            table,
+            params,
+            ctx,
+            QStringLiteral("decision_tree_classifier"),
+            true,
+            tree,
+            [](ml::DecisionTreeClassifier &m, const TrainingData &d, ml::Observer &o) {
+                m.fit(d.X, d.classIndex, int(d.classes.size()), o);
+            },
+            1,
+            QStringLiteral("one tree"));
     }
     auto tree = std::make_shared<ml::DecisionTreeRegressor>(p);
-    return train(table, params, ctx, QStringLiteral("decision_tree_regressor"), false, tree,
-                 [](ml::DecisionTreeRegressor &m, const TrainingData &d, ml::Observer &o) { m.fit(d.X, d.y, o); },
-                 1, QStringLiteral("one tree"));
+    return train(
+        table,
+        params,
+        ctx,
+        QStringLiteral("decision_tree_regressor"),
+        false,
+        tree,
+        [](ml::DecisionTreeRegressor &m, const TrainingData &d, ml::Observer &o) {
+            m.fit(d.X, d.y, o);
+        },
+        1,
+        QStringLiteral("one tree"));
 }
 
-ModelPtr fitRandomForest(const TablePtr &table, const QJsonObject &params, TrainContext &ctx, bool classifier)
+ModelPtr fitRandomForest(const TablePtr &table,
+                         const QJsonObject &params,
+                         TrainContext &ctx,
+                         bool classifier)
 {
     const ml::RandomForestParams p = forestParams(params, classifier);
     const QString detail = QStringLiteral("%1 trees").arg(p.nEstimators);
     if (classifier) {
         auto forest = std::make_shared<ml::RandomForestClassifier>(p);
-        return train(table, params, ctx, QStringLiteral("random_forest_classifier"), true, forest,
-                     [](ml::RandomForestClassifier &m, const TrainingData &d, ml::Observer &o) {
-                         m.fit(d.X, d.classIndex, int(d.classes.size()), o);
-                     },
-                     p.nEstimators, detail);
+        return train(
+            table,
+            params,
+            ctx,
+            QStringLiteral("random_forest_classifier"),
+            true,
+            forest,
+            [](ml::RandomForestClassifier &m, const TrainingData &d, ml::Observer &o) {
+                m.fit(d.X, d.classIndex, int(d.classes.size()), o);
+            },
+            p.nEstimators,
+            detail);
     }
     auto forest = std::make_shared<ml::RandomForestRegressor>(p);
-    return train(table, params, ctx, QStringLiteral("random_forest_regressor"), false, forest,
-                 [](ml::RandomForestRegressor &m, const TrainingData &d, ml::Observer &o) { m.fit(d.X, d.y, o); },
-                 p.nEstimators, detail);
+    return train(
+        table,
+        params,
+        ctx,
+        QStringLiteral("random_forest_regressor"),
+        false,
+        forest,
+        [](ml::RandomForestRegressor &m, const TrainingData &d, ml::Observer &o) {
+            m.fit(d.X, d.y, o);
+        },
+        p.nEstimators,
+        detail);
 }
 
-ModelPtr fitBoosting(const TablePtr &table, const QJsonObject &params, TrainContext &ctx, bool classifier)
+ModelPtr fitBoosting(const TablePtr &table,
+                     const QJsonObject &params,
+                     TrainContext &ctx,
+                     bool classifier)
 {
     const ml::GradientBoostingParams p = boostingParams(params);
     const QString detail = QStringLiteral("up to %1 rounds").arg(p.maxIter);
     if (classifier) {
         auto model = std::make_shared<ml::GradientBoostingClassifier>(p);
-        return train(table, params, ctx, QStringLiteral("gradient_boosting_classifier"), true, model,
-                     [](ml::GradientBoostingClassifier &m, const TrainingData &d, ml::Observer &o) {
-                         m.fit(d.X, d.classIndex, int(d.classes.size()), o);
-                     },
-                     p.maxIter, detail);
+        return train(
+            table,
+            params,
+            ctx,
+            QStringLiteral("gradient_boosting_classifier"),
+            true,
+            model,
+            [](ml::GradientBoostingClassifier &m, const TrainingData &d, ml::Observer &o) {
+                m.fit(d.X, d.classIndex, int(d.classes.size()), o);
+            },
+            p.maxIter,
+            detail);
     }
     auto model = std::make_shared<ml::GradientBoostingRegressor>(p);
-    return train(table, params, ctx, QStringLiteral("gradient_boosting_regressor"), false, model,
-                 [](ml::GradientBoostingRegressor &m, const TrainingData &d, ml::Observer &o) { m.fit(d.X, d.y, o); },
-                 p.maxIter, detail);
+    return train(
+        table,
+        params,
+        ctx,
+        QStringLiteral("gradient_boosting_regressor"),
+        false,
+        model,
+        [](ml::GradientBoostingRegressor &m, const TrainingData &d, ml::Observer &o) {
+            m.fit(d.X, d.y, o);
+        },
+        p.maxIter,
+        detail);
 }
 
 ParamSpec seedParam()
 {
-    return ParamSpec::integer(QStringLiteral("seed"), 0, 0, 2147483647,
-                              QStringLiteral("Random seed (feature order and subsets, bootstrap, binning sample)"));
+    return ParamSpec::integer(
+        QStringLiteral("seed"),
+        0,
+        0,
+        2147483647,
+        QStringLiteral("Random seed (feature order and subsets, bootstrap, binning sample)"));
 }
 
 ParamSpec maxBinsParam()
 {
-    return ParamSpec::integer(QStringLiteral("max_bins"), 255, 2, 255,
-                              QStringLiteral("Histogram bins per feature; splits are searched between bins"));
+    return ParamSpec::integer(QStringLiteral("max_bins"),
+                              255,
+                              2,
+                              255,
+                              QStringLiteral(
+                                  "Histogram bins per feature; splits are searched between bins"));
 }
 
 ParamSpec maxFeaturesParam(const QString &def)
 {
-    return ParamSpec::string(QStringLiteral("max_features"), def,
-                             QStringLiteral("Features tried per split: all, sqrt, log2, a fraction (0.3) or a count (10)"));
+    return ParamSpec::string(
+        QStringLiteral("max_features"),
+        def,
+        QStringLiteral(
+            "Features tried per split: all, sqrt, log2, a fraction (0.3) or a count (10)"));
 }
 
 // The CART parameters shared by decision trees and forests.
-QList<ParamSpec> cartParams(bool classifier, const QString &maxFeatures, bool forest)
+QList<ParamSpec> cartParams(bool classifier, const QString &maxFeatures)
 {
     QList<ParamSpec> specs;
     if (classifier)
-        specs.append(ParamSpec::choice(QStringLiteral("criterion"), {QStringLiteral("gini"), QStringLiteral("entropy")},
-                                       QStringLiteral("gini"), QStringLiteral("Split quality: gini impurity or entropy")));
-    specs.append(ParamSpec::integer(QStringLiteral("max_depth"), forest ? 0 : 0, 0, 1000,
+        specs.append(ParamSpec::choice(QStringLiteral("criterion"),
+                                       {QStringLiteral("gini"), QStringLiteral("entropy")},
+                                       QStringLiteral("gini"),
+                                       QStringLiteral("Split quality: gini impurity or entropy")));
+    specs.append(ParamSpec::integer(QStringLiteral("max_depth"),
+                                    0,
+                                    0,
+                                    1000,
                                     QStringLiteral("Maximum depth of a tree; 0 = unlimited")));
-    specs.append(ParamSpec::integer(QStringLiteral("min_samples_split"), 2, 2, 1000000000,
+    specs.append(ParamSpec::integer(QStringLiteral("min_samples_split"),
+                                    2,
+                                    2,
+                                    1000000000,
                                     QStringLiteral("Rows a node needs before it may be split")));
-    specs.append(ParamSpec::integer(QStringLiteral("min_samples_leaf"), 1, 1, 1000000000,
+    specs.append(ParamSpec::integer(QStringLiteral("min_samples_leaf"),
+                                    1,
+                                    1,
+                                    1000000000,
                                     QStringLiteral("Rows each leaf must keep")));
-    specs.append(ParamSpec::integer(QStringLiteral("max_leaf_nodes"), 0, 0, 1000000000,
-                                    QStringLiteral("Leaves per tree, grown best-first; 0 = unlimited")));
+    specs.append(
+        ParamSpec::integer(QStringLiteral("max_leaf_nodes"),
+                           0,
+                           0,
+                           1000000000,
+                           QStringLiteral("Leaves per tree, grown best-first; 0 = unlimited")));
     specs.append(maxFeaturesParam(maxFeatures));
     specs.append(maxBinsParam());
     specs.append(seedParam());
@@ -201,36 +297,74 @@ QList<ParamSpec> cartParams(bool classifier, const QString &maxFeatures, bool fo
 QList<ParamSpec> forestParamSpecs(bool classifier)
 {
     QList<ParamSpec> specs{
-        ParamSpec::integer(QStringLiteral("n_estimators"), 100, 1, 100000, QStringLiteral("Number of trees")),
-        ParamSpec::boolean(QStringLiteral("bootstrap"), true,
-                           QStringLiteral("Grow each tree on a bootstrap sample (else on all rows)")),
+        ParamSpec::integer(QStringLiteral("n_estimators"),
+                           100,
+                           1,
+                           100000,
+                           QStringLiteral("Number of trees")),
+        ParamSpec::boolean(QStringLiteral("bootstrap"),
+                           true,
+                           QStringLiteral(
+                               "Grow each tree on a bootstrap sample (else on all rows)")),
     };
-    specs.append(cartParams(classifier, classifier ? QStringLiteral("sqrt") : QStringLiteral("all"), true));
+    specs.append(
+        cartParams(classifier, classifier ? QStringLiteral("sqrt") : QStringLiteral("all")));
     return specs;
 }
 
 QList<ParamSpec> boostingParamSpecs()
 {
     return {
-        ParamSpec::real(QStringLiteral("learning_rate"), 0.1, 1e-6, 1.0,
+        ParamSpec::real(QStringLiteral("learning_rate"),
+                        0.1,
+                        1e-6,
+                        1.0,
                         QStringLiteral("Shrinkage: each tree's contribution is scaled by this")),
-        ParamSpec::integer(QStringLiteral("max_iter"), 100, 1, 1000000,
-                           QStringLiteral("Boosting rounds (one tree per round; one per class for K > 2 classes)")),
-        ParamSpec::integer(QStringLiteral("max_leaf_nodes"), 31, 0, 1000000,
-                           QStringLiteral("Leaves per tree, grown best-first; 0 = unlimited (grow level by level)")),
-        ParamSpec::integer(QStringLiteral("max_depth"), 0, 0, 1000,
+        ParamSpec::integer(
+            QStringLiteral("max_iter"),
+            100,
+            1,
+            1000000,
+            QStringLiteral(
+                "Boosting rounds (one tree per round; one per class for K > 2 classes)")),
+        ParamSpec::integer(
+            QStringLiteral("max_leaf_nodes"),
+            31,
+            0,
+            1000000,
+            QStringLiteral(
+                "Leaves per tree, grown best-first; 0 = unlimited (grow level by level)")),
+        ParamSpec::integer(QStringLiteral("max_depth"),
+                           0,
+                           0,
+                           1000,
                            QStringLiteral("Maximum depth of a tree; 0 = unlimited")),
-        ParamSpec::integer(QStringLiteral("min_samples_leaf"), 20, 1, 1000000000,
+        ParamSpec::integer(QStringLiteral("min_samples_leaf"),
+                           20,
+                           1,
+                           1000000000,
                            QStringLiteral("Rows each leaf must keep")),
-        ParamSpec::real(QStringLiteral("l2_regularization"), 0.0, 0.0, 1e9,
+        ParamSpec::real(QStringLiteral("l2_regularization"),
+                        0.0,
+                        0.0,
+                        1e9,
                         QStringLiteral("L2 penalty on leaf values (lambda in -G/(H + lambda))")),
         maxBinsParam(),
-        ParamSpec::boolean(QStringLiteral("early_stopping"), false,
-                           QStringLiteral("Hold out validation_fraction of the rows; stop when its loss stalls")),
-        ParamSpec::real(QStringLiteral("validation_fraction"), 0.1, 0.01, 0.9,
+        ParamSpec::boolean(
+            QStringLiteral("early_stopping"),
+            false,
+            QStringLiteral("Hold out validation_fraction of the rows; stop when its loss stalls")),
+        ParamSpec::real(QStringLiteral("validation_fraction"),
+                        0.1,
+                        0.01,
+                        0.9,
                         QStringLiteral("Share of rows held out for early stopping")),
-        ParamSpec::integer(QStringLiteral("n_iter_no_change"), 10, 1, 100000,
-                           QStringLiteral("Early stopping: rounds without improvement before stopping")),
+        ParamSpec::integer(QStringLiteral("n_iter_no_change"),
+                           10,
+                           1,
+                           100000,
+                           QStringLiteral(
+                               "Early stopping: rounds without improvement before stopping")),
         seedParam(),
     };
 }
@@ -242,11 +376,14 @@ void registerTreeTrainers(TrainerRegistry &registry)
     registry.add(Trainer{
         QStringLiteral("decision_tree_classifier"),
         QStringLiteral("Decision Tree Classifier"),
-        QStringLiteral("CART classification tree (gini or entropy); learns where missing values go."),
+        QStringLiteral(
+            "CART classification tree (gini or entropy); learns where missing values go."),
         QStringLiteral("tree"),
         TargetKind::Classes,
-        cartParams(true, QStringLiteral("all"), false),
-        [](const TablePtr &t, const QJsonObject &p, TrainContext &c) { return fitDecisionTree(t, p, c, true); },
+        cartParams(true, QStringLiteral("all")),
+        [](const TablePtr &t, const QJsonObject &p, TrainContext &c) {
+            return fitDecisionTree(t, p, c, true);
+        },
     });
     registry.add(Trainer{
         QStringLiteral("decision_tree_regressor"),
@@ -254,17 +391,22 @@ void registerTreeTrainers(TrainerRegistry &registry)
         QStringLiteral("CART regression tree (squared error); leaves predict the mean target."),
         QStringLiteral("tree"),
         TargetKind::Values,
-        cartParams(false, QStringLiteral("all"), false),
-        [](const TablePtr &t, const QJsonObject &p, TrainContext &c) { return fitDecisionTree(t, p, c, false); },
+        cartParams(false, QStringLiteral("all")),
+        [](const TablePtr &t, const QJsonObject &p, TrainContext &c) {
+            return fitDecisionTree(t, p, c, false);
+        },
     });
     registry.add(Trainer{
         QStringLiteral("random_forest_classifier"),
         QStringLiteral("Random Forest Classifier"),
-        QStringLiteral("Bootstrap-aggregated CART trees on random feature subsets, grown in parallel."),
+        QStringLiteral(
+            "Bootstrap-aggregated CART trees on random feature subsets, grown in parallel."),
         QStringLiteral("forest"),
         TargetKind::Classes,
         forestParamSpecs(true),
-        [](const TablePtr &t, const QJsonObject &p, TrainContext &c) { return fitRandomForest(t, p, c, true); },
+        [](const TablePtr &t, const QJsonObject &p, TrainContext &c) {
+            return fitRandomForest(t, p, c, true);
+        },
     });
     registry.add(Trainer{
         QStringLiteral("random_forest_regressor"),
@@ -273,7 +415,9 @@ void registerTreeTrainers(TrainerRegistry &registry)
         QStringLiteral("forest"),
         TargetKind::Values,
         forestParamSpecs(false),
-        [](const TablePtr &t, const QJsonObject &p, TrainContext &c) { return fitRandomForest(t, p, c, false); },
+        [](const TablePtr &t, const QJsonObject &p, TrainContext &c) {
+            return fitRandomForest(t, p, c, false);
+        },
     });
     registry.add(Trainer{
         QStringLiteral("gradient_boosting_classifier"),
@@ -282,7 +426,9 @@ void registerTreeTrainers(TrainerRegistry &registry)
         QStringLiteral("boosting"),
         TargetKind::Classes,
         boostingParamSpecs(),
-        [](const TablePtr &t, const QJsonObject &p, TrainContext &c) { return fitBoosting(t, p, c, true); },
+        [](const TablePtr &t, const QJsonObject &p, TrainContext &c) {
+            return fitBoosting(t, p, c, true);
+        },
     });
     registry.add(Trainer{
         QStringLiteral("gradient_boosting_regressor"),
@@ -291,7 +437,9 @@ void registerTreeTrainers(TrainerRegistry &registry)
         QStringLiteral("boosting"),
         TargetKind::Values,
         boostingParamSpecs(),
-        [](const TablePtr &t, const QJsonObject &p, TrainContext &c) { return fitBoosting(t, p, c, false); },
+        [](const TablePtr &t, const QJsonObject &p, TrainContext &c) {
+            return fitBoosting(t, p, c, false);
+        },
     });
 }
 

@@ -51,7 +51,9 @@ void fitAndApply(NodeContext &ctx, const std::function<TransformPtr(const TableP
 }
 
 // The "columns" parameter, or every feature column accepted by `wanted` when it is empty.
-QStringList columnsOrFeatures(NodeContext &ctx, const Table &train, const std::function<bool(const Column &)> &wanted)
+QStringList columnsOrFeatures(NodeContext &ctx,
+                              const Table &train,
+                              const std::function<bool(const Column &)> &wanted)
 {
     QStringList columns = ctx.paramStringList(QStringLiteral("columns"));
     if (columns.isEmpty())
@@ -82,20 +84,26 @@ void runMinMaxScale(NodeContext &ctx)
         const QStringList columns = columnsOrFeatures(ctx, *train, isNumeric);
         if (columns.isEmpty())
             throw NodeError(QStringLiteral("no numeric feature columns to scale"));
-        return MinMaxTransform::fit(*train, columns, ctx.paramDouble(QStringLiteral("min")),
-                                    ctx.paramDouble(QStringLiteral("max")), ctx.paramBool(QStringLiteral("clip")));
+        return MinMaxTransform::fit(*train,
+                                    columns,
+                                    ctx.paramDouble(QStringLiteral("min")),
+                                    ctx.paramDouble(QStringLiteral("max")),
+                                    ctx.paramBool(QStringLiteral("clip")));
     });
 }
 
 void runImpute(NodeContext &ctx)
 {
     fitAndApply(ctx, [&ctx](const TablePtr &train) -> TransformPtr {
-        const QStringList columns = columnsOrFeatures(ctx, *train, [](const Column &) { return true; });
+        const QStringList columns = columnsOrFeatures(ctx, *train, [](const Column &) {
+            return true;
+        });
         if (columns.isEmpty())
             throw NodeError(QStringLiteral("no feature columns to impute"));
         ImputeOptions options;
         imputeStrategyFromName(ctx.paramString(QStringLiteral("strategy")), &options.numeric);
-        imputeStrategyFromName(ctx.paramString(QStringLiteral("categorical_strategy")), &options.categorical);
+        imputeStrategyFromName(ctx.paramString(QStringLiteral("categorical_strategy")),
+                               &options.categorical);
         options.fillValue = ctx.paramDouble(QStringLiteral("fill_value"));
         options.fillText = ctx.paramString(QStringLiteral("fill_text"));
         auto step = ImputeTransform::fit(*train, columns, options);
@@ -106,7 +114,8 @@ void runImpute(NodeContext &ctx)
                 missing += train->isMissing(r, i) ? 1 : 0;
         }
         ctx.info(QStringLiteral("%1 missing value(s) in the training table's %2 column(s)")
-                     .arg(missing).arg(columns.size()));
+                     .arg(missing)
+                     .arg(columns.size()));
         return step;
     });
 }
@@ -118,7 +127,8 @@ void runOneHotEncode(NodeContext &ctx)
             return c.kind == ColumnKind::Categorical;
         });
         if (columns.isEmpty()) {
-            ctx.warning(QStringLiteral("no categorical feature columns: the tables pass through unchanged"));
+            ctx.warning(QStringLiteral(
+                "no categorical feature columns: the tables pass through unchanged"));
             return nullptr;
         }
         OneHotOptions options;
@@ -152,13 +162,16 @@ void registerTransformNodes(NodeRegistry &registry)
         QStringLiteral("standardize"),
         QStringLiteral("Standardize"),
         category,
-        QStringLiteral("Centres and scales numeric columns to unit variance, fitted on the training table."),
+        QStringLiteral(
+            "Centres and scales numeric columns to unit variance, fitted on the training table."),
         QStringLiteral("scale"),
-        fittedInputs(QStringLiteral("fits the scaling"), QStringLiteral("scaled with the training statistics")),
+        fittedInputs(QStringLiteral("fits the scaling"),
+                     QStringLiteral("scaled with the training statistics")),
         fittedOutputs(QStringLiteral("scaled")),
         {
             ParamSpec::columnList(QStringLiteral("columns"),
-                                  QStringLiteral("Columns to scale; empty scales every numeric feature")),
+                                  QStringLiteral(
+                                      "Columns to scale; empty scales every numeric feature")),
         },
         runStandardize,
     });
@@ -166,20 +179,32 @@ void registerTransformNodes(NodeRegistry &registry)
         QStringLiteral("minmax_scale"),
         QStringLiteral("Min-Max Scale"),
         category,
-        QStringLiteral("Scales numeric columns linearly to a range (default [0, 1]), fitted on the training table."),
+        QStringLiteral("Scales numeric columns linearly to a range (default [0, 1]), fitted on the "
+                       "training table."),
         QStringLiteral("scale"),
         fittedInputs(QStringLiteral("fits the minimum and maximum"),
                      QStringLiteral("scaled with the training minimum and maximum")),
         fittedOutputs(QStringLiteral("scaled")),
         {
             ParamSpec::columnList(QStringLiteral("columns"),
-                                  QStringLiteral("Columns to scale; empty scales every numeric feature")),
-            ParamSpec::real(QStringLiteral("min"), 0.0, -1e12, 1e12,
-                            QStringLiteral("Lower end of the feature range (training minimum maps here)")),
-            ParamSpec::real(QStringLiteral("max"), 1.0, -1e12, 1e12,
-                            QStringLiteral("Upper end of the feature range (training maximum maps here)")),
-            ParamSpec::boolean(QStringLiteral("clip"), false,
-                               QStringLiteral("Clip values outside the training range to the feature range")),
+                                  QStringLiteral(
+                                      "Columns to scale; empty scales every numeric feature")),
+            ParamSpec::real(QStringLiteral("min"),
+                            0.0,
+                            -1e12,
+                            1e12,
+                            QStringLiteral(
+                                "Lower end of the feature range (training minimum maps here)")),
+            ParamSpec::real(QStringLiteral("max"),
+                            1.0,
+                            -1e12,
+                            1e12,
+                            QStringLiteral(
+                                "Upper end of the feature range (training maximum maps here)")),
+            ParamSpec::boolean(QStringLiteral("clip"),
+                               false,
+                               QStringLiteral(
+                                   "Clip values outside the training range to the feature range")),
         },
         runMinMaxScale,
     });
@@ -187,24 +212,36 @@ void registerTransformNodes(NodeRegistry &registry)
         QStringLiteral("impute"),
         QStringLiteral("Impute Missing Values"),
         category,
-        QStringLiteral("Fills missing values per column with the training mean, median, most frequent value or a constant."),
+        QStringLiteral("Fills missing values per column with the training mean, median, most "
+                       "frequent value or a constant."),
         QStringLiteral("impute"),
-        fittedInputs(QStringLiteral("learns the fill values"), QStringLiteral("filled with the training values")),
+        fittedInputs(QStringLiteral("learns the fill values"),
+                     QStringLiteral("filled with the training values")),
         fittedOutputs(QStringLiteral("filled")),
         {
             ParamSpec::columnList(QStringLiteral("columns"),
-                                  QStringLiteral("Columns to fill; empty fills every feature column")),
+                                  QStringLiteral(
+                                      "Columns to fill; empty fills every feature column")),
             ParamSpec::choice(QStringLiteral("strategy"),
-                              {QStringLiteral("mean"), QStringLiteral("median"), QStringLiteral("most_frequent"),
+                              {QStringLiteral("mean"),
+                               QStringLiteral("median"),
+                               QStringLiteral("most_frequent"),
                                QStringLiteral("constant")},
-                              QStringLiteral("mean"), QStringLiteral("Fill value of numeric columns")),
+                              QStringLiteral("mean"),
+                              QStringLiteral("Fill value of numeric columns")),
             ParamSpec::choice(QStringLiteral("categorical_strategy"),
                               {QStringLiteral("most_frequent"), QStringLiteral("constant")},
-                              QStringLiteral("most_frequent"), QStringLiteral("Fill value of categorical columns")),
-            ParamSpec::real(QStringLiteral("fill_value"), 0.0, -1e300, 1e300,
+                              QStringLiteral("most_frequent"),
+                              QStringLiteral("Fill value of categorical columns")),
+            ParamSpec::real(QStringLiteral("fill_value"),
+                            0.0,
+                            -1e300,
+                            1e300,
                             QStringLiteral("Constant for numeric columns (strategy constant)")),
-            ParamSpec::string(QStringLiteral("fill_text"), QStringLiteral("missing"),
-                              QStringLiteral("Constant for categorical columns (categorical_strategy constant)")),
+            ParamSpec::string(
+                QStringLiteral("fill_text"),
+                QStringLiteral("missing"),
+                QStringLiteral("Constant for categorical columns (categorical_strategy constant)")),
         },
         runImpute,
     });
@@ -212,22 +249,35 @@ void registerTransformNodes(NodeRegistry &registry)
         QStringLiteral("one_hot_encode"),
         QStringLiteral("One-Hot Encode"),
         category,
-        QStringLiteral("Turns categorical columns into 0/1 columns named \"column=value\", learned on the training table."),
+        QStringLiteral("Turns categorical columns into 0/1 columns named \"column=value\", learned "
+                       "on the training table."),
         QStringLiteral("onehot"),
-        fittedInputs(QStringLiteral("learns the categories"), QStringLiteral("encoded with the training categories")),
+        fittedInputs(QStringLiteral("learns the categories"),
+                     QStringLiteral("encoded with the training categories")),
         fittedOutputs(QStringLiteral("encoded")),
         {
-            ParamSpec::columnList(QStringLiteral("columns"),
-                                  QStringLiteral("Columns to encode; empty encodes every categorical feature")),
-            ParamSpec::choice(QStringLiteral("handle_unknown"), {QStringLiteral("ignore"), QStringLiteral("error")},
-                              QStringLiteral("ignore"),
-                              QStringLiteral("A category not seen in training: all zeros (ignore) or fail (error)")),
-            ParamSpec::integer(QStringLiteral("max_categories"), 100, 1, 100000,
-                               QStringLiteral("Refuse columns with more distinct training values (identifiers, free text)")),
-            ParamSpec::choice(QStringLiteral("drop"),
-                              {QStringLiteral("none"), QStringLiteral("first"), QStringLiteral("if_binary")},
-                              QStringLiteral("none"),
-                              QStringLiteral("Drop the first category's column: never, always, or for two-valued columns")),
+            ParamSpec::columnList(
+                QStringLiteral("columns"),
+                QStringLiteral("Columns to encode; empty encodes every categorical feature")),
+            ParamSpec::choice(
+                QStringLiteral("handle_unknown"),
+                {QStringLiteral("ignore"), QStringLiteral("error")},
+                QStringLiteral("ignore"),
+                QStringLiteral(
+                    "A category not seen in training: all zeros (ignore) or fail (error)")),
+            ParamSpec::integer(
+                QStringLiteral("max_categories"),
+                100,
+                1,
+                100000,
+                QStringLiteral(
+                    "Refuse columns with more distinct training values (identifiers, free text)")),
+            ParamSpec::choice(
+                QStringLiteral("drop"),
+                {QStringLiteral("none"), QStringLiteral("first"), QStringLiteral("if_binary")},
+                QStringLiteral("none"),
+                QStringLiteral(
+                    "Drop the first category's column: never, always, or for two-valued columns")),
         },
         runOneHotEncode,
     });

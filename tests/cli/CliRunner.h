@@ -2,6 +2,7 @@
 
 // Runs the real flowbench-cli binary for end-to-end tests.
 
+#include <QDirIterator>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -48,6 +49,17 @@ inline CliResult runCli(const QStringList &args, int timeoutMs = 120000, const Q
     r.out = QString::fromUtf8(p.readAllStandardOutput());
     r.err = QString::fromUtf8(p.readAllStandardError());
     return r;
+}
+
+// Every file below `dir` (hidden ones too), sorted: to prove a command wrote nothing.
+inline QStringList filesUnder(const QString &dir)
+{
+    QStringList files;
+    QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
+    while (it.hasNext())
+        files.append(it.next());
+    files.sort();
+    return files;
 }
 
 } // namespace fbtest

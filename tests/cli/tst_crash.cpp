@@ -81,16 +81,6 @@ QString sqlScalar(const QString &storePath, const QString &sql, const QString &r
     return value;
 }
 
-QStringList filesUnder(const QString &dir)
-{
-    QStringList files;
-    QDirIterator it(dir, QDir::Files | QDir::Hidden | QDir::System, QDirIterator::Subdirectories);
-    while (it.hasNext())
-        files.append(it.next());
-    files.sort();
-    return files;
-}
-
 QString sha256(const QString &path)
 {
     QFile f(path);
@@ -118,14 +108,16 @@ class TestCrash : public QObject
     {
         const QDeadlineTimer deadline(120000); // a failure bound, not a measurement
         while (!deadline.hasExpired() && cli.state() == QProcess::Running) {
-            const bool saved = sqlScalar(store(),
-                                         QStringLiteral("SELECT state FROM task_instances WHERE run_id = ? AND "
-                                                        "node_id = 'fast_save' ORDER BY try_number DESC"),
-                                         runId)
-                               == u"success";
+            const bool saved
+                = sqlScalar(store(),
+                            QStringLiteral("SELECT state FROM task_instances WHERE run_id = ? AND "
+                                           "node_id = 'fast_save' ORDER BY try_number DESC"),
+                            runId)
+                  == u"success";
             const int losses = sqlScalar(store(),
-                                         QStringLiteral("SELECT COUNT(*) FROM metrics WHERE run_id = ? AND "
-                                                        "node_id = 'slow'"),
+                                         QStringLiteral(
+                                             "SELECT COUNT(*) FROM metrics WHERE run_id = ? AND "
+                                             "node_id = 'slow'"),
                                          runId)
                                    .toInt();
             if (saved && losses >= points)
@@ -168,20 +160,28 @@ private Q_SLOTS:
         env.insert(QStringLiteral("OPENBLAS_NUM_THREADS"), QStringLiteral("1"));
         cli.setProcessEnvironment(env);
         cli.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        cli.start(cliPath(), {QStringLiteral("run"), m_flow, QStringLiteral("--store"), store(),
-                              QStringLiteral("--run-id"), runId, QStringLiteral("--threads"), QStringLiteral("2"),
-                              QStringLiteral("--quiet")});
+        cli.start(cliPath(),
+                  {QStringLiteral("run"),
+                   m_flow,
+                   QStringLiteral("--store"),
+                   store(),
+                   QStringLiteral("--run-id"),
+                   runId,
+                   QStringLiteral("--threads"),
+                   QStringLiteral("2"),
+                   QStringLiteral("--quiet")});
         QVERIFY(cli.waitForStarted(10000));
         const bool training = waitForTraining(cli, runId, points);
         if (!training) {
             cli.kill();
             cli.waitForFinished(10000);
-            QFAIL(qPrintable(QStringLiteral("the MLP never recorded %1 loss points (cli %2, exit %3): %4")
-                                 .arg(points)
-                                 .arg(cli.state() == QProcess::NotRunning ? QStringLiteral("ended")
-                                                                          : QStringLiteral("running"))
-                                 .arg(cli.exitCode())
-                                 .arg(QString::fromUtf8(cli.readAllStandardOutput()))));
+            QFAIL(qPrintable(
+                QStringLiteral("the MLP never recorded %1 loss points (cli %2, exit %3): %4")
+                    .arg(points)
+                    .arg(cli.state() == QProcess::NotRunning ? QStringLiteral("ended")
+                                                             : QStringLiteral("running"))
+                    .arg(cli.exitCode())
+                    .arg(QString::fromUtf8(cli.readAllStandardOutput()))));
         }
         QThread::msleep(extraDelayMs);
         QCOMPARE(cli.state(), QProcess::Running); // it must still be training when killed
@@ -191,14 +191,21 @@ private Q_SLOTS:
         m_killed.append(runId);
 
         // The CLI of the next user finds the run and closes it as interrupted.
-        const CliResult show = runCli({QStringLiteral("runs"), QStringLiteral("show"), runId,
-                                       QStringLiteral("--store"), store(), QStringLiteral("--json")});
+        const CliResult show = runCli({QStringLiteral("runs"),
+                                       QStringLiteral("show"),
+                                       runId,
+                                       QStringLiteral("--store"),
+                                       store(),
+                                       QStringLiteral("--json")});
         QVERIFY2(show.exitCode == 0, qPrintable(show.err));
-        QCOMPARE(show.json().value(QStringLiteral("state")).toString(), QStringLiteral("interrupted"));
+        QCOMPARE(show.json().value(QStringLiteral("state")).toString(),
+                 QStringLiteral("interrupted"));
 
         // SQLite's own check of every page and index.
-        QCOMPARE(sqlScalar(store(), QStringLiteral("PRAGMA integrity_check"), QString()), QStringLiteral("ok"));
-        QCOMPARE(sqlScalar(store(), QStringLiteral("PRAGMA foreign_key_check"), QString()), QString());
+        QCOMPARE(sqlScalar(store(), QStringLiteral("PRAGMA integrity_check"), QString()),
+                 QStringLiteral("ok"));
+        QCOMPARE(sqlScalar(store(), QStringLiteral("PRAGMA foreign_key_check"), QString()),
+                 QString());
 
         QString error;
         const auto s = RunStore::open(store(), &error);
@@ -211,13 +218,17 @@ private Q_SLOTS:
         QHash<QString, TaskInstanceRecord> tasks;
         for (const TaskInstanceRecord &t : s->taskInstances(runId))
             tasks.insert(t.nodeId, t);
-        for (const QString &done : {QStringLiteral("iris"), QStringLiteral("fast"), QStringLiteral("fast_save")})
+        for (const QString &done :
+             {QStringLiteral("iris"), QStringLiteral("fast"), QStringLiteral("fast_save")})
             QCOMPARE(taskStateName(tasks.value(done).state), QStringLiteral("success"));
-        QCOMPARE(taskStateName(tasks.value(QStringLiteral("slow")).state), QStringLiteral("interrupted"));
+        QCOMPARE(taskStateName(tasks.value(QStringLiteral("slow")).state),
+                 QStringLiteral("interrupted"));
         QVERIFY(tasks.value(QStringLiteral("slow")).startMs > 0);
         // The task that never started is recorded too, and closed.
-        QVERIFY2(tasks.contains(QStringLiteral("slow_save")), "the unfinished downstream task is not recorded");
-        QCOMPARE(taskStateName(tasks.value(QStringLiteral("slow_save")).state), QStringLiteral("interrupted"));
+        QVERIFY2(tasks.contains(QStringLiteral("slow_save")),
+                 "the unfinished downstream task is not recorded");
+        QCOMPARE(taskStateName(tasks.value(QStringLiteral("slow_save")).state),
+                 QStringLiteral("interrupted"));
         for (const TaskInstanceRecord &t : tasks)
             QVERIFY2(isFinal(t.state), qPrintable(t.nodeId));
         // What was recorded before the kill survived it.
@@ -256,12 +267,22 @@ private Q_SLOTS:
     {
         QVERIFY(!m_killed.isEmpty());
         // A normal run on the same store after the kills: the fast branch only.
-        const CliResult r = runCli({QStringLiteral("run"), m_flow, QStringLiteral("--store"), store(),
-                                    QStringLiteral("--node"), QStringLiteral("fast_save"), QStringLiteral("--json")});
+        const CliResult r = runCli({QStringLiteral("run"),
+                                    m_flow,
+                                    QStringLiteral("--store"),
+                                    store(),
+                                    QStringLiteral("--node"),
+                                    QStringLiteral("fast_save"),
+                                    QStringLiteral("--json")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
         QCOMPARE(r.json().value(QStringLiteral("state")).toString(), QStringLiteral("success"));
-        const CliResult list = runCli({QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--store"), store(),
-                                       QStringLiteral("--state"), QStringLiteral("interrupted"), QStringLiteral("--json")});
+        const CliResult list = runCli({QStringLiteral("runs"),
+                                       QStringLiteral("list"),
+                                       QStringLiteral("--store"),
+                                       store(),
+                                       QStringLiteral("--state"),
+                                       QStringLiteral("interrupted"),
+                                       QStringLiteral("--json")});
         QCOMPARE(list.exitCode, 0);
         QStringList interrupted;
         for (const QJsonValue &v : QJsonDocument::fromJson(list.out.toUtf8()).array())
@@ -270,7 +291,8 @@ private Q_SLOTS:
         QStringList expected = m_killed;
         expected.sort();
         QCOMPARE(interrupted, expected);
-        QCOMPARE(sqlScalar(store(), QStringLiteral("PRAGMA integrity_check"), QString()), QStringLiteral("ok"));
+        QCOMPARE(sqlScalar(store(), QStringLiteral("PRAGMA integrity_check"), QString()),
+                 QStringLiteral("ok"));
     }
 };
 

@@ -160,17 +160,29 @@ private Q_SLOTS:
                                 {QStringLiteral("truth"), vectorJson(b.truth)},
                                 {QStringLiteral("k"), k}};
         QString error;
-        const QJsonObject py = fbtest::runPython(QString::fromUtf8(kClusteringScript), {}, &error,
-                                                 QJsonDocument(input).toJson(QJsonDocument::Compact));
+        const QJsonObject py = fbtest::runPython(QString::fromUtf8(kClusteringScript),
+                                                 {},
+                                                 &error,
+                                                 QJsonDocument(input).toJson(
+                                                     QJsonDocument::Compact));
         QVERIFY2(error.isEmpty(), qPrintable(error));
         const double silhouette = ml::metrics::silhouetteScore(b.X, b.labels);
         QVERIFY2(close(silhouette, py.value(QStringLiteral("silhouette")).toDouble(), 1e-9),
-                 qPrintable(QStringLiteral("%1 vs %2").arg(silhouette).arg(py.value(QStringLiteral("silhouette")).toDouble())));
-        QVERIFY(close(ml::metrics::adjustedRandIndex(b.truth, b.labels), py.value(QStringLiteral("ari")).toDouble(), 1e-12));
-        QVERIFY(close(ml::metrics::withinClusterSumOfSquares(b.X, b.labels), py.value(QStringLiteral("wcss")).toDouble(), 1e-10));
+                 qPrintable(QStringLiteral("%1 vs %2")
+                                .arg(silhouette)
+                                .arg(py.value(QStringLiteral("silhouette")).toDouble())));
+        QVERIFY(close(ml::metrics::adjustedRandIndex(b.truth, b.labels),
+                      py.value(QStringLiteral("ari")).toDouble(),
+                      1e-12));
+        QVERIFY(close(ml::metrics::withinClusterSumOfSquares(b.X, b.labels),
+                      py.value(QStringLiteral("wcss")).toDouble(),
+                      1e-10));
         const Eigen::VectorXi kmLabels = labelsFrom(py.value(QStringLiteral("km_labels")).toArray());
-        const Eigen::MatrixXd kmCentres = matrixFrom(py.value(QStringLiteral("km_centers")).toArray());
-        QVERIFY(close(ml::metrics::inertia(b.X, kmLabels, kmCentres), py.value(QStringLiteral("km_inertia")).toDouble(), 1e-6));
+        const Eigen::MatrixXd kmCentres = matrixFrom(
+            py.value(QStringLiteral("km_centers")).toArray());
+        QVERIFY(close(ml::metrics::inertia(b.X, kmLabels, kmCentres),
+                      py.value(QStringLiteral("km_inertia")).toDouble(),
+                      1e-6));
         // Relabelling does not change the partition.
         QCOMPARE(ml::metrics::adjustedRandIndex(b.labels, (b.labels.array() * 3 + 7).matrix()), 1.0);
         QCOMPARE(ml::metrics::silhouetteScore(b.X, (b.labels.array() * 3 + 7).matrix()), silhouette);
@@ -183,15 +195,21 @@ private Q_SLOTS:
         // Clusters {0, 1} and {10, 11}: a = 1 for every row, b = the mean distance to the other
         // pair (10.5 for the outer rows, 9.5 for the inner ones).
         const double s = ml::metrics::silhouetteScore(X, Eigen::Vector4i(0, 0, 1, 1));
-        const double expected = ((10.5 - 1) / 10.5 + (9.5 - 1) / 9.5 + (9.5 - 1) / 9.5 + (10.5 - 1) / 10.5) / 4;
+        const double expected = ((10.5 - 1) / 10.5 + (9.5 - 1) / 9.5 + (9.5 - 1) / 9.5
+                                 + (10.5 - 1) / 10.5)
+                                / 4;
         QVERIFY(std::abs(s - expected) < 1e-12);
         // A row alone in its cluster scores 0: here row 3, so the mean is over three rows' scores.
         const double lone = ml::metrics::silhouetteScore(X, Eigen::Vector4i(0, 0, 0, 1));
         const double a0 = (1 + 10) / 2.0, a1 = (1 + 9) / 2.0, a2 = (10 + 9) / 2.0;
         QVERIFY(std::abs(lone - ((11 - a0) / 11 + (10 - a1) / 10 + (1 - a2) / a2 + 0) / 4) < 1e-12);
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ml::metrics::silhouetteScore(X, Eigen::Vector4i(2, 2, 2, 2)));
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ml::metrics::silhouetteScore(X, Eigen::Vector4i(0, 1, 2, 3)));
-        QCOMPARE(ml::metrics::adjustedRandIndex(Eigen::Vector4i(0, 0, 0, 0), Eigen::Vector4i(1, 1, 1, 1)), 1.0);
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 ml::metrics::silhouetteScore(X, Eigen::Vector4i(2, 2, 2, 2)));
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                                 ml::metrics::silhouetteScore(X, Eigen::Vector4i(0, 1, 2, 3)));
+        QCOMPARE(ml::metrics::adjustedRandIndex(Eigen::Vector4i(0, 0, 0, 0),
+                                                Eigen::Vector4i(1, 1, 1, 1)),
+                 1.0);
     }
 
     // Above the row limit the silhouette comes from a seeded sample: close to the exact value.
@@ -201,9 +219,14 @@ private Q_SLOTS:
         bool sampled = false;
         const double exact = ml::metrics::silhouetteScoreSampled(b.X, b.labels, 20000, 1, &sampled);
         QVERIFY(!sampled);
-        const double estimate = ml::metrics::silhouetteScoreSampled(b.X, b.labels, 10000, 1, &sampled);
+        const double estimate = ml::metrics::silhouetteScoreSampled(b.X,
+                                                                    b.labels,
+                                                                    10000,
+                                                                    1,
+                                                                    &sampled);
         QVERIFY(sampled);
-        QVERIFY2(std::abs(estimate - exact) < 0.01, qPrintable(QStringLiteral("%1 vs %2").arg(estimate).arg(exact)));
+        QVERIFY2(std::abs(estimate - exact) < 0.01,
+                 qPrintable(QStringLiteral("%1 vs %2").arg(estimate).arg(exact)));
         QCOMPARE(ml::metrics::silhouetteScoreSampled(b.X, b.labels, 10000, 1), estimate);
         QVERIFY(ml::metrics::silhouetteScoreSampled(b.X, b.labels, 10000, 2) != estimate);
     }
@@ -223,16 +246,27 @@ private Q_SLOTS:
             f[i] = y[i] + rng.normal() + 0.3;
         }
         const Eigen::MatrixXi cm = ml::metrics::confusionMatrix(t, p, k);
-        const QJsonObject input{{QStringLiteral("t"), vectorJson(t)}, {QStringLiteral("p"), vectorJson(p)},
-                                {QStringLiteral("y"), vectorJson(y)}, {QStringLiteral("f"), vectorJson(f)}};
+        const QJsonObject input{{QStringLiteral("t"), vectorJson(t)},
+                                {QStringLiteral("p"), vectorJson(p)},
+                                {QStringLiteral("y"), vectorJson(y)},
+                                {QStringLiteral("f"), vectorJson(f)}};
         QString error;
-        const QJsonObject py = fbtest::runPython(QString::fromUtf8(kScoresScript), {}, &error,
-                                                 QJsonDocument(input).toJson(QJsonDocument::Compact));
+        const QJsonObject py = fbtest::runPython(QString::fromUtf8(kScoresScript),
+                                                 {},
+                                                 &error,
+                                                 QJsonDocument(input).toJson(
+                                                     QJsonDocument::Compact));
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        QVERIFY(close(ml::metrics::balancedAccuracy(cm), py.value(QStringLiteral("balanced_accuracy")).toDouble(), 1e-12));
-        QVERIFY(close(ml::metrics::matthewsCorrcoef(cm), py.value(QStringLiteral("mcc")).toDouble(), 1e-12));
+        QVERIFY(close(ml::metrics::balancedAccuracy(cm),
+                      py.value(QStringLiteral("balanced_accuracy")).toDouble(),
+                      1e-12));
+        QVERIFY(close(ml::metrics::matthewsCorrcoef(cm),
+                      py.value(QStringLiteral("mcc")).toDouble(),
+                      1e-12));
         QVERIFY(close(ml::metrics::mse(y, f), py.value(QStringLiteral("mse")).toDouble(), 1e-12));
-        QVERIFY(close(ml::metrics::explainedVariance(y, f), py.value(QStringLiteral("explained_variance")).toDouble(), 1e-12));
+        QVERIFY(close(ml::metrics::explainedVariance(y, f),
+                      py.value(QStringLiteral("explained_variance")).toDouble(),
+                      1e-12));
         // y has zeros: MAPE divides by machine epsilon there, as scikit-learn.
         QVERIFY(close(ml::metrics::mape(y, f), py.value(QStringLiteral("mape")).toDouble(), 1e-12));
     }
@@ -247,7 +281,9 @@ private Q_SLOTS:
         if (const QString why = fbtest::sklearnMissing(); !why.isEmpty())
             QSKIP(qPrintable(why));
         Builder b;
-        b.node(QStringLiteral("d"), QStringLiteral("sample_dataset"), {{QStringLiteral("dataset"), QStringLiteral("iris")}});
+        b.node(QStringLiteral("d"),
+               QStringLiteral("sample_dataset"),
+               {{QStringLiteral("dataset"), QStringLiteral("iris")}});
         b.node(QStringLiteral("z"), QStringLiteral("standardize"));
         b.node(QStringLiteral("km"), QStringLiteral("kmeans"), {{QStringLiteral("n_clusters"), 3}});
         b.node(QStringLiteral("e"), QStringLiteral("evaluate"));
@@ -263,9 +299,12 @@ private Q_SLOTS:
             QVERIFY2(t.state == TaskState::Success, qPrintable(t.nodeId + u": " + t.error));
         const auto metrics = r->out<MetricsData>(QStringLiteral("e"), QStringLiteral("metrics"));
         QCOMPARE(metrics->task, QStringLiteral("clustering"));
-        QCOMPARE(metrics->details.value(QStringLiteral("inertia_reference")).toString(), QStringLiteral("model centres"));
+        QCOMPARE(metrics->details.value(QStringLiteral("inertia_reference")).toString(),
+                 QStringLiteral("model centres"));
         QCOMPARE(metrics->details.value(QStringLiteral("clusters")).toInt(), 3);
-        QVERIFY(close(metrics->value(QStringLiteral("inertia")), r->metric(QStringLiteral("km"), QStringLiteral("train_inertia")), 1e-9));
+        QVERIFY(close(metrics->value(QStringLiteral("inertia")),
+                      r->metric(QStringLiteral("km"), QStringLiteral("train_inertia")),
+                      1e-9));
 
         const auto scaled = r->out<Table>(QStringLiteral("z"), QStringLiteral("train"));
         const auto predicted = r->out<Table>(QStringLiteral("p"), QStringLiteral("table"));
@@ -278,14 +317,22 @@ private Q_SLOTS:
             X.append(row);
             species.append(scaled->displayValue(i, scaled->targetColumn()));
         }
-        const QJsonObject input{{QStringLiteral("X"), X}, {QStringLiteral("labels"), vectorJson(labels)},
+        const QJsonObject input{{QStringLiteral("X"), X},
+                                {QStringLiteral("labels"), vectorJson(labels)},
                                 {QStringLiteral("species"), species}};
         QString error;
-        const QJsonObject py = fbtest::runPython(QString::fromUtf8(kIrisScript), {}, &error,
-                                                 QJsonDocument(input).toJson(QJsonDocument::Compact));
+        const QJsonObject py = fbtest::runPython(QString::fromUtf8(kIrisScript),
+                                                 {},
+                                                 &error,
+                                                 QJsonDocument(input).toJson(
+                                                     QJsonDocument::Compact));
         QVERIFY2(error.isEmpty(), qPrintable(error));
-        QVERIFY(close(metrics->value(QStringLiteral("silhouette")), py.value(QStringLiteral("silhouette")).toDouble(), 1e-9));
-        QVERIFY(close(metrics->value(QStringLiteral("ari")), py.value(QStringLiteral("ari")).toDouble(), 1e-12));
+        QVERIFY(close(metrics->value(QStringLiteral("silhouette")),
+                      py.value(QStringLiteral("silhouette")).toDouble(),
+                      1e-9));
+        QVERIFY(close(metrics->value(QStringLiteral("ari")),
+                      py.value(QStringLiteral("ari")).toDouble(),
+                      1e-12));
         QVERIFY(metrics->value(QStringLiteral("ari")) > 0.5); // k-means finds the species roughly
     }
 };

@@ -21,7 +21,10 @@ using fbtest::Builder;
 
 namespace {
 
-TablePtr csvTable(const QTemporaryDir &dir, const QString &name, const QByteArray &text, const QString &target = {})
+TablePtr csvTable(const QTemporaryDir &dir,
+                  const QString &name,
+                  const QByteArray &text,
+                  const QString &target = {})
 {
     const QString path = dir.filePath(name);
     QFile f(path);
@@ -52,6 +55,18 @@ QByteArray mixedCsv(int rows)
     return out;
 }
 
+// The message of the SchemaError `call` throws; "(no error)" when it throws none.
+template<typename Call>
+QString schemaError(Call &&call)
+{
+    try {
+        call();
+    } catch (const SchemaError &e) {
+        return QString::fromUtf8(e.what());
+    }
+    return QStringLiteral("(no error)");
+}
+
 Eigen::VectorXd column(const Table &t, const QString &name)
 {
     return t.numeric(t.indexOf(name));
@@ -80,10 +95,14 @@ private Q_SLOTS:
         QTest::addColumn<double>("numberFill");
         QTest::addColumn<QString>("textFill");
         // x = 1, NaN, 3, 3, 10 (mean 4.25, median 3, mode 3); c = b, a, -, b, a (tie: a).
-        QTest::newRow("mean") << "mean" << "most_frequent" << 4.25 << "a";
-        QTest::newRow("median") << "median" << "most_frequent" << 3.0 << "a";
-        QTest::newRow("most_frequent") << "most_frequent" << "most_frequent" << 3.0 << "a";
-        QTest::newRow("constant") << "constant" << "constant" << 7.5 << "unknown";
+        QTest::newRow("mean") << "mean"
+                              << "most_frequent" << 4.25 << "a";
+        QTest::newRow("median") << "median"
+                                << "most_frequent" << 3.0 << "a";
+        QTest::newRow("most_frequent") << "most_frequent"
+                                       << "most_frequent" << 3.0 << "a";
+        QTest::newRow("constant") << "constant"
+                                  << "constant" << 7.5 << "unknown";
     }
 
     void imputeLearnsFillValues()
@@ -93,28 +112,38 @@ private Q_SLOTS:
         QFETCH(double, numberFill);
         QFETCH(QString, textFill);
         QTemporaryDir dir;
-        const TablePtr train = csvTable(dir, "train.csv", "x,c,y\n1,b,0\n,a,1\n3,,0\n3,b,1\n10,a,0\n");
+        const TablePtr train = csvTable(dir,
+                                        "train.csv",
+                                        "x,c,y\n1,b,0\n,a,1\n3,,0\n3,b,1\n10,a,0\n");
         const TablePtr test = csvTable(dir, "test.csv", "x,c,y\n,,0\n2,z,1\n");
         ImputeOptions options;
         QVERIFY(imputeStrategyFromName(strategy, &options.numeric));
         QVERIFY(imputeStrategyFromName(categoricalStrategy, &options.categorical));
         options.fillValue = 7.5;
         options.fillText = QStringLiteral("unknown");
-        const auto step = ImputeTransform::fit(*train, {QStringLiteral("x"), QStringLiteral("c")}, options);
+        const auto step = ImputeTransform::fit(*train,
+                                               {QStringLiteral("x"), QStringLiteral("c")},
+                                               options);
         QCOMPARE(step->fills().size(), 2);
         QCOMPARE(step->fills()[0].number, numberFill);
         QCOMPARE(step->fills()[1].text, textFill);
 
         const TablePtr filled = applyStep(step, train);
-        QCOMPARE(column(*filled, QStringLiteral("x")), (Eigen::VectorXd(5) << 1, numberFill, 3, 3, 10).finished());
+        QCOMPARE(column(*filled, QStringLiteral("x")),
+                 (Eigen::VectorXd(5) << 1, numberFill, 3, 3, 10).finished());
         QCOMPARE(texts(*filled, QStringLiteral("c")),
-                 (QStringList{QStringLiteral("b"), QStringLiteral("a"), textFill, QStringLiteral("b"), QStringLiteral("a")}));
+                 (QStringList{QStringLiteral("b"),
+                              QStringLiteral("a"),
+                              textFill,
+                              QStringLiteral("b"),
+                              QStringLiteral("a")}));
         QCOMPARE(filled->preprocessing().size(), 1);
         // The test rows get the training values; known values stay.
         const TablePtr filledTest = applyStep(step, test);
         QCOMPARE(column(*filledTest, QStringLiteral("x"))[0], numberFill);
         QCOMPARE(column(*filledTest, QStringLiteral("x"))[1], 2.0);
-        QCOMPARE(texts(*filledTest, QStringLiteral("c")), (QStringList{textFill, QStringLiteral("z")}));
+        QCOMPARE(texts(*filledTest, QStringLiteral("c")),
+                 (QStringList{textFill, QStringLiteral("z")}));
         // Untouched column shares nothing it does not need: y is unchanged.
         QCOMPARE(column(*filled, QStringLiteral("y")), column(*train, QStringLiteral("y")));
     }
@@ -124,54 +153,56 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const TablePtr t = csvTable(dir, "t.csv", "x,c\n,a\n,b\n");
         ImputeOptions options;
-        try {
-            ImputeTransform::fit(*t, {QStringLiteral("x")}, options);
-            QFAIL("an all-missing column must be refused");
-        } catch (const SchemaError &e) {
-            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("'x' has no values")), e.what());
-        }
-        options.categorical = ImputeStrategy::Median;
-        try {
-            ImputeTransform::fit(*t, {QStringLiteral("c")}, options);
-            QFAIL("median of a categorical column must be refused");
-        } catch (const SchemaError &e) {
-            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("categorical")), e.what());
-        }
+        // An all-missing column has nothing to learn from.
+        QString m = schemaError([&] { ImputeTransform::fit(*t, {QStringLiteral("x")}, options); });
+        QVERIFY2(m.contains(QStringLiteral("'x' has no values")), qPrintable(m));
+        options.categorical = ImputeStrategy::Median; // no median of categories
+        m = schemaError([&] { ImputeTransform::fit(*t, {QStringLiteral("c")}, options); });
+        QVERIFY2(m.contains(QStringLiteral("categorical")), qPrintable(m));
     }
 
     void oneHotEncodesSortedCategories()
     {
         QTemporaryDir dir;
-        const TablePtr train = csvTable(dir, "train.csv", "a,colour,n\n1,red,2\n2,blue,1\n3,red,2.5\n4,green,1\n5,,2\n");
+        const TablePtr train
+            = csvTable(dir,
+                       "train.csv",
+                       "a,colour,n\n1,red,2\n2,blue,1\n3,red,2.5\n4,green,1\n5,,2\n");
         const TablePtr test = csvTable(dir, "test.csv", "a,colour,n\n6,purple,1\n7,green,2.5\n");
         OneHotOptions options;
-        const auto step = OneHotTransform::fit(*train, {QStringLiteral("colour"), QStringLiteral("n")}, options);
-        const QStringList expectedColumns{QStringLiteral("colour=blue"), QStringLiteral("colour=green"),
-                                          QStringLiteral("colour=red"), QStringLiteral("n=1"),
-                                          QStringLiteral("n=2"), QStringLiteral("n=2.5")};
+        const auto step = OneHotTransform::fit(*train,
+                                               {QStringLiteral("colour"), QStringLiteral("n")},
+                                               options);
+        const QStringList expectedColumns{QStringLiteral("colour=blue"),
+                                          QStringLiteral("colour=green"),
+                                          QStringLiteral("colour=red"),
+                                          QStringLiteral("n=1"),
+                                          QStringLiteral("n=2"),
+                                          QStringLiteral("n=2.5")};
         QCOMPARE(step->outputColumns(), expectedColumns);
         const TablePtr out = applyStep(step, train);
         // Encoded in place: a, then the colour columns, then the n columns.
         QCOMPARE(out->columnNames(), QStringList{QStringLiteral("a")} + expectedColumns);
-        QCOMPARE(column(*out, QStringLiteral("colour=red")), (Eigen::VectorXd(5) << 1, 0, 1, 0, 0).finished());
-        QCOMPARE(column(*out, QStringLiteral("colour=blue")), (Eigen::VectorXd(5) << 0, 1, 0, 0, 0).finished());
-        QCOMPARE(column(*out, QStringLiteral("n=2.5")), (Eigen::VectorXd(5) << 0, 0, 1, 0, 0).finished());
+        QCOMPARE(column(*out, QStringLiteral("colour=red")),
+                 (Eigen::VectorXd(5) << 1, 0, 1, 0, 0).finished());
+        QCOMPARE(column(*out, QStringLiteral("colour=blue")),
+                 (Eigen::VectorXd(5) << 0, 1, 0, 0, 0).finished());
+        QCOMPARE(column(*out, QStringLiteral("n=2.5")),
+                 (Eigen::VectorXd(5) << 0, 0, 1, 0, 0).finished());
         // A missing value is all zeros; an unknown category too with handle_unknown=ignore.
-        QCOMPARE(Eigen::RowVectorXd(out->numericData().row(4).segment(1, 3)), Eigen::RowVectorXd::Zero(3));
+        QCOMPARE(Eigen::RowVectorXd(out->numericData().row(4).segment(1, 3)),
+                 Eigen::RowVectorXd::Zero(3));
         const TablePtr encodedTest = applyStep(step, test);
-        QCOMPARE(column(*encodedTest, QStringLiteral("colour=green")), (Eigen::VectorXd(2) << 0, 1).finished());
+        QCOMPARE(column(*encodedTest, QStringLiteral("colour=green")),
+                 (Eigen::VectorXd(2) << 0, 1).finished());
         QCOMPARE(column(*encodedTest, QStringLiteral("colour=red"))[0], 0.0);
         QCOMPARE(column(*encodedTest, QStringLiteral("colour=blue"))[0], 0.0);
 
         options.ignoreUnknown = false;
         const auto strict = OneHotTransform::fit(*train, {QStringLiteral("colour")}, options);
-        try {
-            strict->apply(test);
-            QFAIL("an unknown category must be refused with handle_unknown=error");
-        } catch (const SchemaError &e) {
-            const QString m = QString::fromUtf8(e.what());
-            QVERIFY2(m.contains(QStringLiteral("'purple'")) && m.contains(QStringLiteral("row 1")), e.what());
-        }
+        const QString m = schemaError([&] { strict->apply(test); });
+        QVERIFY2(m.contains(QStringLiteral("'purple'")) && m.contains(QStringLiteral("row 1")),
+                 qPrintable(m));
     }
 
     void oneHotDropAndGuard_data()
@@ -179,9 +210,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("drop");
         QTest::addColumn<QStringList>("columns");
         QTest::newRow("none") << "none"
-                              << QStringList{"colour=blue", "colour=green", "colour=red", "size=L", "size=S"};
+                              << QStringList{"colour=blue",
+                                             "colour=green",
+                                             "colour=red",
+                                             "size=L",
+                                             "size=S"};
         QTest::newRow("first") << "first" << QStringList{"colour=green", "colour=red", "size=S"};
-        QTest::newRow("if_binary") << "if_binary" << QStringList{"colour=blue", "colour=green", "colour=red", "size=S"};
+        QTest::newRow("if_binary")
+            << "if_binary" << QStringList{"colour=blue", "colour=green", "colour=red", "size=S"};
     }
 
     void oneHotDropAndGuard()
@@ -192,15 +228,15 @@ private Q_SLOTS:
         const TablePtr t = csvTable(dir, "t.csv", "colour,size\nred,S\nblue,L\ngreen,S\n");
         OneHotOptions options;
         options.drop = drop;
-        QCOMPARE(OneHotTransform::fit(*t, {QStringLiteral("colour"), QStringLiteral("size")}, options)->outputColumns(),
+        QCOMPARE(OneHotTransform::fit(*t,
+                                      {QStringLiteral("colour"), QStringLiteral("size")},
+                                      options)
+                     ->outputColumns(),
                  columns);
         options.maxCategories = 2;
-        try {
-            OneHotTransform::fit(*t, {QStringLiteral("colour")}, options);
-            QFAIL("more categories than max_categories must be refused");
-        } catch (const SchemaError &e) {
-            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("3 distinct values")), e.what());
-        }
+        const QString m = schemaError(
+            [&] { OneHotTransform::fit(*t, {QStringLiteral("colour")}, options); });
+        QVERIFY2(m.contains(QStringLiteral("3 distinct values")), qPrintable(m));
     }
 
     void minMaxScalesToRange_data()
@@ -225,7 +261,11 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const TablePtr train = csvTable(dir, "train.csv", "x,k\n2,5\n4,5\n6,5\n,5\n");
         const TablePtr test = csvTable(dir, "test.csv", "x,k\n8,7\n");
-        const auto step = MinMaxTransform::fit(*train, {QStringLiteral("x"), QStringLiteral("k")}, lo, hi, clip);
+        const auto step = MinMaxTransform::fit(*train,
+                                               {QStringLiteral("x"), QStringLiteral("k")},
+                                               lo,
+                                               hi,
+                                               clip);
         const TablePtr out = applyStep(step, train);
         const Eigen::VectorXd x = column(*out, QStringLiteral("x"));
         QCOMPARE(x[0], lo);
@@ -235,7 +275,12 @@ private Q_SLOTS:
         // A constant column maps to the low end (its range counts as 1, as scikit-learn).
         QCOMPARE(column(*out, QStringLiteral("k"))[0], lo);
         QCOMPARE(column(*applyStep(step, test), QStringLiteral("x"))[0], testHigh);
-        QVERIFY_THROWS_EXCEPTION(SchemaError, MinMaxTransform::fit(*train, {QStringLiteral("x")}, 1.0, 1.0, false));
+        QVERIFY_THROWS_EXCEPTION(SchemaError,
+                                 MinMaxTransform::fit(*train,
+                                                      {QStringLiteral("x")},
+                                                      1.0,
+                                                      1.0,
+                                                      false));
     }
 
     void transformsRoundTripThroughJson_data()
@@ -255,13 +300,18 @@ private Q_SLOTS:
         TransformPtr step;
         TablePtr input = test;
         if (kind == u"impute") {
-            step = ImputeTransform::fit(*train, {QStringLiteral("size"), QStringLiteral("colour")}, ImputeOptions{});
+            step = ImputeTransform::fit(*train,
+                                        {QStringLiteral("size"), QStringLiteral("colour")},
+                                        ImputeOptions{});
         } else if (kind == u"one_hot") {
             step = OneHotTransform::fit(*train, {QStringLiteral("colour")}, OneHotOptions{});
         } else {
-            const auto imputed = ImputeTransform::fit(*train, {QStringLiteral("size")}, ImputeOptions{});
+            const auto imputed = ImputeTransform::fit(*train,
+                                                      {QStringLiteral("size")},
+                                                      ImputeOptions{});
             input = applyStep(imputed, test);
-            step = MinMaxTransform::fit(*applyStep(imputed, train), {QStringLiteral("size"), QStringLiteral("weight")});
+            step = MinMaxTransform::fit(*applyStep(imputed, train),
+                                        {QStringLiteral("size"), QStringLiteral("weight")});
         }
         const QJsonObject json = step->toJson();
         QCOMPARE(json.value(QStringLiteral("kind")).toString(), kind);
@@ -283,21 +333,26 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("expected"); // empty: the node fails
         QTest::addColumn<QString>("error");
         const QString target = QStringLiteral("species");
-        QTest::newRow("glob keep") << QJsonObject{{"keep_pattern", "sepal*"}}
-                                   << QStringList{"sepal_length", "sepal_width", target} << QString();
-        QTest::newRow("several globs") << QJsonObject{{"keep_pattern", "*_length, petal_w*"}}
-                                       << QStringList{"sepal_length", "petal_length", "petal_width", target} << QString();
-        QTest::newRow("regex keep") << QJsonObject{{"keep_pattern", "width$"}, {"pattern_syntax", "regex"}}
-                                    << QStringList{"sepal_width", "petal_width", target} << QString();
-        QTest::newRow("glob drop") << QJsonObject{{"drop_pattern", "petal*"}}
-                                   << QStringList{"sepal_length", "sepal_width", target} << QString();
+        QTest::newRow("glob keep")
+            << QJsonObject{{"keep_pattern", "sepal*"}}
+            << QStringList{"sepal_length", "sepal_width", target} << QString();
+        QTest::newRow("several globs")
+            << QJsonObject{{"keep_pattern", "*_length, petal_w*"}}
+            << QStringList{"sepal_length", "petal_length", "petal_width", target} << QString();
+        QTest::newRow("regex keep")
+            << QJsonObject{{"keep_pattern", "width$"}, {"pattern_syntax", "regex"}}
+            << QStringList{"sepal_width", "petal_width", target} << QString();
+        QTest::newRow("glob drop")
+            << QJsonObject{{"drop_pattern", "petal*"}}
+            << QStringList{"sepal_length", "sepal_width", target} << QString();
         QTest::newRow("list then pattern")
             << QJsonObject{{"keep", QJsonArray{"petal_width"}}, {"keep_pattern", "sepal_l*"}}
             << QStringList{"petal_width", "sepal_length", target} << QString();
         QTest::newRow("no match") << QJsonObject{{"keep_pattern", "zzz*"}} << QStringList()
                                   << QStringLiteral("'keep_pattern' zzz* matches no column");
-        QTest::newRow("bad regex") << QJsonObject{{"keep_pattern", "("}, {"pattern_syntax", "regex"}} << QStringList()
-                                   << QStringLiteral("invalid regular expression");
+        QTest::newRow("bad regex")
+            << QJsonObject{{"keep_pattern", "("}, {"pattern_syntax", "regex"}} << QStringList()
+            << QStringLiteral("invalid regular expression");
     }
 
     void selectColumnsByPattern()
@@ -306,13 +361,16 @@ private Q_SLOTS:
         QFETCH(QStringList, expected);
         QFETCH(QString, error);
         Builder b;
-        b.node(QStringLiteral("d"), QStringLiteral("sample_dataset"), {{QStringLiteral("dataset"), QStringLiteral("iris")}});
+        b.node(QStringLiteral("d"),
+               QStringLiteral("sample_dataset"),
+               {{QStringLiteral("dataset"), QStringLiteral("iris")}});
         b.node(QStringLiteral("s"), QStringLiteral("select_columns"), params);
         b.link(QStringLiteral("d.table"), QStringLiteral("s.table"));
         auto r = fbtest::run(b.p);
         if (expected.isEmpty()) {
             QCOMPARE(r->state(QStringLiteral("s")), TaskState::Failed);
-            QVERIFY2(r->error(QStringLiteral("s")).contains(error), qPrintable(r->error(QStringLiteral("s"))));
+            QVERIFY2(r->error(QStringLiteral("s")).contains(error),
+                     qPrintable(r->error(QStringLiteral("s"))));
             return;
         }
         QCOMPARE(r->state(QStringLiteral("s")), TaskState::Success);
@@ -337,9 +395,13 @@ private Q_SLOTS:
         QFETCH(bool, shuffle);
         QFETCH(bool, stratify);
         Builder b;
-        b.node(QStringLiteral("d"), QStringLiteral("sample_dataset"), {{QStringLiteral("dataset"), dataset}});
-        const QJsonObject common{{QStringLiteral("test_size"), 0.2}, {QStringLiteral("seed"), 7},
-                                 {QStringLiteral("shuffle"), shuffle}, {QStringLiteral("stratify"), stratify}};
+        b.node(QStringLiteral("d"),
+               QStringLiteral("sample_dataset"),
+               {{QStringLiteral("dataset"), dataset}});
+        const QJsonObject common{{QStringLiteral("test_size"), 0.2},
+                                 {QStringLiteral("seed"), 7},
+                                 {QStringLiteral("shuffle"), shuffle},
+                                 {QStringLiteral("stratify"), stratify}};
         QJsonObject three = common;
         three.insert(QStringLiteral("validation_size"), 0.2);
         b.node(QStringLiteral("s3"), QStringLiteral("train_val_test_split"), three);
@@ -359,7 +421,8 @@ private Q_SLOTS:
         QCOMPARE(train->rowCount(), n - 2 * part);
         // The test part is exactly train_test_split's with the same seed.
         QCOMPARE(Eigen::MatrixXd(test->numericData()),
-                 Eigen::MatrixXd(r->out<Table>(QStringLiteral("s2"), QStringLiteral("test"))->numericData()));
+                 Eigen::MatrixXd(
+                     r->out<Table>(QStringLiteral("s2"), QStringLiteral("test"))->numericData()));
         // Together the parts hold every row once (rows compared as sorted tuples).
         auto rowsOf = [](const Table &t) {
             std::vector<std::vector<double>> rows;
@@ -387,10 +450,12 @@ private Q_SLOTS:
             }
         }
         if (!shuffle) {
-            QCOMPARE(Eigen::RowVectorXd(train->numericData().row(0)), Eigen::RowVectorXd(all->numericData().row(0)));
+            QCOMPARE(Eigen::RowVectorXd(train->numericData().row(0)),
+                     Eigen::RowVectorXd(all->numericData().row(0)));
             QCOMPARE(Eigen::RowVectorXd(val->numericData().row(0)),
                      Eigen::RowVectorXd(all->numericData().row(n - 2 * part)));
-            QCOMPARE(Eigen::RowVectorXd(test->numericData().row(part - 1)), Eigen::RowVectorXd(all->numericData().row(n - 1)));
+            QCOMPARE(Eigen::RowVectorXd(test->numericData().row(part - 1)),
+                     Eigen::RowVectorXd(all->numericData().row(n - 1)));
         }
     }
 
@@ -406,14 +471,20 @@ private Q_SLOTS:
             f.write(mixedCsv(120));
         }
         Builder b;
-        b.node(QStringLiteral("data"), QStringLiteral("csv_source"),
+        b.node(QStringLiteral("data"),
+               QStringLiteral("csv_source"),
                {{QStringLiteral("path"), csv}, {QStringLiteral("target"), QStringLiteral("label")}});
-        b.node(QStringLiteral("split"), QStringLiteral("train_test_split"),
+        b.node(QStringLiteral("split"),
+               QStringLiteral("train_test_split"),
                {{QStringLiteral("stratify"), true}, {QStringLiteral("seed"), 1}});
-        b.node(QStringLiteral("impute"), QStringLiteral("impute"), {{QStringLiteral("strategy"), QStringLiteral("median")}});
+        b.node(QStringLiteral("impute"),
+               QStringLiteral("impute"),
+               {{QStringLiteral("strategy"), QStringLiteral("median")}});
         b.node(QStringLiteral("encode"), QStringLiteral("one_hot_encode"));
         b.node(QStringLiteral("scale"), QStringLiteral("minmax_scale"));
-        b.node(QStringLiteral("train"), QStringLiteral("logistic_regression"), {{QStringLiteral("C"), 10.0}});
+        b.node(QStringLiteral("train"),
+               QStringLiteral("logistic_regression"),
+               {{QStringLiteral("C"), 10.0}});
         b.node(QStringLiteral("evaluate"), QStringLiteral("evaluate"));
         b.node(QStringLiteral("predict_raw"), QStringLiteral("predict"));
         b.node(QStringLiteral("predict_prepared"), QStringLiteral("predict"));
@@ -434,15 +505,20 @@ private Q_SLOTS:
         for (const TaskResult &t : r->result.tasks)
             QVERIFY2(t.state == TaskState::Success, qPrintable(t.nodeId + u": " + t.error));
         QVERIFY2(r->metric(QStringLiteral("evaluate"), QStringLiteral("accuracy")) >= 0.8,
-                 qPrintable(QString::number(r->metric(QStringLiteral("evaluate"), QStringLiteral("accuracy")))));
+                 qPrintable(QString::number(
+                     r->metric(QStringLiteral("evaluate"), QStringLiteral("accuracy")))));
 
         const auto model = r->out<Model>(QStringLiteral("train"), QStringLiteral("model"));
         QStringList kinds;
         for (const auto &step : model->preprocessing)
             kinds.append(step->kind());
-        QCOMPARE(kinds, (QStringList{QStringLiteral("impute"), QStringLiteral("one_hot"), QStringLiteral("minmax_scale")}));
+        QCOMPARE(kinds,
+                 (QStringList{QStringLiteral("impute"),
+                              QStringLiteral("one_hot"),
+                              QStringLiteral("minmax_scale")}));
         QVERIFY(model->features.contains(QStringLiteral("colour=red")));
-        QVERIFY(model->inputs.contains(InputColumn{QStringLiteral("colour"), ColumnKind::Categorical}));
+        QVERIFY(
+            model->inputs.contains(InputColumn{QStringLiteral("colour"), ColumnKind::Categorical}));
         QVERIFY(model->inputs.contains(InputColumn{QStringLiteral("size"), ColumnKind::Numeric}));
         QVERIFY(model->inputs.contains(InputColumn{QStringLiteral("weight"), ColumnKind::Numeric}));
         QCOMPARE(model->inputs.size(), 3);
@@ -461,27 +537,39 @@ private Q_SLOTS:
 
         // predict node: the input columns plus prediction and per-class probabilities.
         const auto predicted = r->out<Table>(QStringLiteral("predict_raw"), QStringLiteral("table"));
-        const QStringList added{QStringLiteral("prediction"), QStringLiteral("proba_no"), QStringLiteral("proba_yes")};
+        const QStringList added{QStringLiteral("prediction"),
+                                QStringLiteral("proba_no"),
+                                QStringLiteral("proba_yes")};
         QCOMPARE(predicted->columnNames(), raw->columnNames() + added);
         QCOMPARE(texts(*predicted, QStringLiteral("prediction")), expected.labels);
-        QCOMPARE(predicted->column(predicted->indexOf(QStringLiteral("prediction"))).role, ColumnRole::Ignored);
-        const Eigen::VectorXd sum = column(*predicted, QStringLiteral("proba_no")) + column(*predicted, QStringLiteral("proba_yes"));
+        QCOMPARE(predicted->column(predicted->indexOf(QStringLiteral("prediction"))).role,
+                 ColumnRole::Ignored);
+        const Eigen::VectorXd sum = column(*predicted, QStringLiteral("proba_no"))
+                                    + column(*predicted, QStringLiteral("proba_yes"));
         QVERIFY((sum.array() - 1.0).abs().maxCoeff() < 1e-12);
         // A prepared table (the scaled test rows) gets only what is left: nothing.
         const auto preparedTest = r->out<Table>(QStringLiteral("scale"), QStringLiteral("test"));
-        const auto predictedTest = r->out<Table>(QStringLiteral("predict_prepared"), QStringLiteral("table"));
-        QCOMPARE(texts(*predictedTest, QStringLiteral("prediction")), model->predict(preparedTest).labels);
+        const auto predictedTest = r->out<Table>(QStringLiteral("predict_prepared"),
+                                                 QStringLiteral("table"));
+        QCOMPARE(texts(*predictedTest, QStringLiteral("prediction")),
+                 model->predict(preparedTest).labels);
     }
 
     void predictRegressorAndNameClash()
     {
         Builder b;
-        b.node(QStringLiteral("d"), QStringLiteral("sample_dataset"), {{QStringLiteral("dataset"), QStringLiteral("diabetes")}});
+        b.node(QStringLiteral("d"),
+               QStringLiteral("sample_dataset"),
+               {{QStringLiteral("dataset"), QStringLiteral("diabetes")}});
         b.node(QStringLiteral("s"), QStringLiteral("train_test_split"));
         b.node(QStringLiteral("z"), QStringLiteral("standardize"));
         b.node(QStringLiteral("m"), QStringLiteral("ridge_regression"));
-        b.node(QStringLiteral("p"), QStringLiteral("predict"), {{QStringLiteral("column"), QStringLiteral("yhat")}});
-        b.node(QStringLiteral("clash"), QStringLiteral("predict"), {{QStringLiteral("column"), QStringLiteral("bmi")}});
+        b.node(QStringLiteral("p"),
+               QStringLiteral("predict"),
+               {{QStringLiteral("column"), QStringLiteral("yhat")}});
+        b.node(QStringLiteral("clash"),
+               QStringLiteral("predict"),
+               {{QStringLiteral("column"), QStringLiteral("bmi")}});
         b.link(QStringLiteral("d.table"), QStringLiteral("s.table"));
         b.link(QStringLiteral("s.train"), QStringLiteral("z.train"));
         b.link(QStringLiteral("z.train"), QStringLiteral("m.train"));
@@ -494,10 +582,12 @@ private Q_SLOTS:
         const auto test = r->out<Table>(QStringLiteral("s"), QStringLiteral("test"));
         const auto out = r->out<Table>(QStringLiteral("p"), QStringLiteral("table"));
         QCOMPARE(out->columnCount(), test->columnCount() + 1);
-        QCOMPARE(column(*out, QStringLiteral("yhat")), r->out<Model>(QStringLiteral("m"), QStringLiteral("model"))->predict(test).values);
+        QCOMPARE(column(*out, QStringLiteral("yhat")),
+                 r->out<Model>(QStringLiteral("m"), QStringLiteral("model"))->predict(test).values);
         QCOMPARE(column(*out, QStringLiteral("bmi")), column(*test, QStringLiteral("bmi")));
         QCOMPARE(r->state(QStringLiteral("clash")), TaskState::Failed);
-        QVERIFY2(r->error(QStringLiteral("clash")).contains(QStringLiteral("already has a column 'bmi'")),
+        QVERIFY2(r->error(QStringLiteral("clash"))
+                     .contains(QStringLiteral("already has a column 'bmi'")),
                  qPrintable(r->error(QStringLiteral("clash"))));
     }
 };

@@ -24,12 +24,23 @@ using fbtest::Builder;
 
 namespace {
 
-const QStringList kClassifiers{"logistic_regression", "linear_svm",          "mlp_classifier",
-                               "knn_classifier",      "gaussian_nb",         "decision_tree_classifier",
-                               "random_forest_classifier", "gradient_boosting_classifier"};
-const QStringList kRegressors{"linear_regression", "ridge_regression",       "lasso_regression",
-                              "elastic_net",       "mlp_regressor",          "knn_regressor",
-                              "decision_tree_regressor", "random_forest_regressor", "gradient_boosting_regressor"};
+const QStringList kClassifiers{"logistic_regression",
+                               "linear_svm",
+                               "mlp_classifier",
+                               "knn_classifier",
+                               "gaussian_nb",
+                               "decision_tree_classifier",
+                               "random_forest_classifier",
+                               "gradient_boosting_classifier"};
+const QStringList kRegressors{"linear_regression",
+                              "ridge_regression",
+                              "lasso_regression",
+                              "elastic_net",
+                              "mlp_regressor",
+                              "knn_regressor",
+                              "decision_tree_regressor",
+                              "random_forest_regressor",
+                              "gradient_boosting_regressor"};
 const QStringList kClassification{"iris", "wine", "breast_cancer", "digits"};
 const QStringList kRegression{"diabetes"};
 constexpr double kTolerance = 0.01;
@@ -141,7 +152,8 @@ QString taskOf(const QString &trainer)
 {
     if (trainer == u"kmeans")
         return QStringLiteral("clustering");
-    return kRegressors.contains(trainer) ? QStringLiteral("regression") : QStringLiteral("classification");
+    return kRegressors.contains(trainer) ? QStringLiteral("regression")
+                                         : QStringLiteral("classification");
 }
 
 QString keyOf(const QString &trainer, const QString &dataset)
@@ -189,8 +201,11 @@ private:
     static Builder splitPipeline(const QString &dataset)
     {
         Builder b;
-        b.node(QStringLiteral("data"), QStringLiteral("sample_dataset"), {{QStringLiteral("dataset"), dataset}});
-        b.node(QStringLiteral("split"), QStringLiteral("train_test_split"),
+        b.node(QStringLiteral("data"),
+               QStringLiteral("sample_dataset"),
+               {{QStringLiteral("dataset"), dataset}});
+        b.node(QStringLiteral("split"),
+               QStringLiteral("train_test_split"),
                {{QStringLiteral("test_size"), 0.3},
                 {QStringLiteral("seed"), 42},
                 {QStringLiteral("stratify"), kClassification.contains(dataset)}});
@@ -201,7 +216,9 @@ private:
         return b;
     }
 
-    static Builder pipeline(const QString &trainer, const QString &dataset, const QJsonObject &params)
+    static Builder pipeline(const QString &trainer,
+                            const QString &dataset,
+                            const QJsonObject &params)
     {
         Builder b = splitPipeline(dataset);
         b.node(QStringLiteral("train"), trainer, params);
@@ -250,7 +267,9 @@ private Q_SLOTS:
             s.test = m_dir.filePath(dataset + QStringLiteral("_test.csv"));
             const auto train = r->out<Table>(QStringLiteral("scale"), QStringLiteral("train"));
             QVERIFY(fbtest::writeTableCsv(*train, s.train));
-            QVERIFY(fbtest::writeTableCsv(*r->out<Table>(QStringLiteral("scale"), QStringLiteral("test")), s.test));
+            QVERIFY(fbtest::writeTableCsv(*r->out<Table>(QStringLiteral("scale"),
+                                                         QStringLiteral("test")),
+                                          s.test));
             QSet<QString> classes;
             for (Eigen::Index i = 0; i < train->rowCount(); ++i)
                 classes.insert(train->displayValue(i, train->targetColumn()));
@@ -260,7 +279,8 @@ private Q_SLOTS:
         QJsonArray jobs;
         for (const Trainer &t : TrainerRegistry::builtin().trainers()) {
             const QString task = taskOf(t.name);
-            if (!kClassifiers.contains(t.name) && !kRegressors.contains(t.name) && t.name != u"kmeans")
+            if (!kClassifiers.contains(t.name) && !kRegressors.contains(t.name)
+                && t.name != u"kmeans")
                 continue;
             for (const QString &dataset : task == u"regression" ? kRegression : kClassification) {
                 QJsonArray seeds;
@@ -292,7 +312,8 @@ private Q_SLOTS:
         env.insert(QStringLiteral("OMP_NUM_THREADS"), QStringLiteral("1"));
         env.insert(QStringLiteral("OPENBLAS_NUM_THREADS"), QStringLiteral("1"));
         m_python.setProcessEnvironment(env);
-        m_python.start(fbtest::pythonPath(), {QStringLiteral("-c"), QString::fromUtf8(kSklearnScript)});
+        m_python.start(fbtest::pythonPath(),
+                       {QStringLiteral("-c"), QString::fromUtf8(kSklearnScript)});
         QVERIFY(m_python.waitForStarted());
     }
 
@@ -321,7 +342,7 @@ private Q_SLOTS:
         const QJsonObject params = paramsFor(*t, dataset);
         const QList<int> seeds = seeded(*t) ? QList<int>{0, 1, 2} : QList<int>{-1};
         const bool clustering = trainer == u"kmeans";
-        const QString metric = clustering ? QStringLiteral("ari")
+        const QString metric = clustering                         ? QStringLiteral("ari")
                                : taskOf(trainer) == u"regression" ? QStringLiteral("r2")
                                                                   : QStringLiteral("accuracy");
         double ours = 0.0, ourInertia = 0.0;
@@ -332,8 +353,10 @@ private Q_SLOTS:
             auto r = fbtest::run(pipeline(trainer, dataset, p).p);
             QVERIFY2(r->result.state == TaskState::Success,
                      qPrintable(QStringLiteral("train: %1; evaluate: %2")
-                                    .arg(r->error(QStringLiteral("train")), r->error(QStringLiteral("evaluate")))));
-            const auto m = r->out<MetricsData>(QStringLiteral("evaluate"), QStringLiteral("metrics"));
+                                    .arg(r->error(QStringLiteral("train")),
+                                         r->error(QStringLiteral("evaluate")))));
+            const auto m = r->out<MetricsData>(QStringLiteral("evaluate"),
+                                               QStringLiteral("metrics"));
             ours += m->value(metric) / double(seeds.size());
             ourInertia += m->value(QStringLiteral("inertia")) / double(seeds.size());
         }
@@ -343,22 +366,29 @@ private Q_SLOTS:
         QVERIFY2(!theirs.isEmpty(), "no scikit-learn result for this row");
         const double reference = theirs.value(QStringLiteral("score")).toDouble();
         const QString line = QStringLiteral("%1 %2: flowbench %3 %4, scikit-learn %5 (%6)")
-                                 .arg(trainer, dataset, metric).arg(ours, 0, 'f', 4).arg(reference, 0, 'f', 4)
-                                 .arg(ours - reference >= -kTolerance ? QStringLiteral("ok") : QStringLiteral("BELOW"));
+                                 .arg(trainer, dataset, metric)
+                                 .arg(ours, 0, 'f', 4)
+                                 .arg(reference, 0, 'f', 4)
+                                 .arg(ours - reference >= -kTolerance ? QStringLiteral("ok")
+                                                                      : QStringLiteral("BELOW"));
         m_report.append(line);
         qInfo("%s", qPrintable(line));
         QVERIFY2(ours >= reference - kTolerance, qPrintable(line));
         if (clustering) {
             const double ratio = ourInertia / theirs.value(QStringLiteral("inertia")).toDouble();
             QVERIFY2(ratio <= 1.0 + kTolerance,
-                     qPrintable(QStringLiteral("test inertia %1 is %2x scikit-learn's").arg(ourInertia).arg(ratio)));
+                     qPrintable(QStringLiteral("test inertia %1 is %2x scikit-learn's")
+                                    .arg(ourInertia)
+                                    .arg(ratio)));
         }
     }
 
     void cleanupTestCase()
     {
-        qInfo("quality summary (%lld rows compared, %.1f s):\n%s", qlonglong(m_report.size()),
-              double(m_clock.elapsed()) / 1000.0, qPrintable(m_report.join(u'\n')));
+        qInfo("quality summary (%lld rows compared, %.1f s):\n%s",
+              qlonglong(m_report.size()),
+              double(m_clock.elapsed()) / 1000.0,
+              qPrintable(m_report.join(u'\n')));
     }
 };
 

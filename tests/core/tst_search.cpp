@@ -30,10 +30,15 @@ const QList<ParamSpec> &logisticParams()
 }
 
 // dataset -> standardize(all rows) -> node `id` of `type` with `params`.
-Builder standardized(const QString &dataset, const QString &id, const QString &type, const QJsonObject &params)
+Builder standardized(const QString &dataset,
+                     const QString &id,
+                     const QString &type,
+                     const QJsonObject &params)
 {
     Builder b;
-    b.node(QStringLiteral("d"), QStringLiteral("sample_dataset"), {{QStringLiteral("dataset"), dataset}});
+    b.node(QStringLiteral("d"),
+           QStringLiteral("sample_dataset"),
+           {{QStringLiteral("dataset"), dataset}});
     b.node(QStringLiteral("z"), QStringLiteral("standardize"));
     b.node(id, type, params);
     b.link(QStringLiteral("d.table"), QStringLiteral("z.train"));
@@ -89,11 +94,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("error");
         QTest::newRow("defaults") << "" << 1.0 << 100 << true << QString();
         QTest::newRow("semicolons") << "C=0.5; max_iter=200" << 0.5 << 200 << true << QString();
-        QTest::newRow("lines") << "C = 2\nfit_intercept=false\n" << 2.0 << 100 << false << QString();
+        QTest::newRow("lines") << "C = 2\nfit_intercept=false\n"
+                               << 2.0 << 100 << false << QString();
         QTest::newRow("json") << R"({"C": 3, "max_iter": 7})" << 3.0 << 7 << true << QString();
         QTest::newRow("unknown") << "gamma=1" << 0.0 << 0 << true
-                                 << "logistic_regression has no parameter 'gamma' (parameters: C, max_iter, tol, fit_intercept)";
-        QTest::newRow("not a number") << "C=abc" << 0.0 << 0 << true << "parameter 'C': expected a number, got 'abc'";
+                                 << "logistic_regression has no parameter 'gamma' (parameters: C, "
+                                    "max_iter, tol, fit_intercept)";
+        QTest::newRow("not a number")
+            << "C=abc" << 0.0 << 0 << true << "parameter 'C': expected a number, got 'abc'";
         QTest::newRow("out of range") << "C=0" << 0.0 << 0 << true << "parameter 'C': ";
         QTest::newRow("no value") << "C" << 0.0 << 0 << true << "'C': expected name=value";
         QTest::newRow("twice") << "C=1; C=2" << 0.0 << 0 << true << "parameter 'C' is given twice";
@@ -108,14 +116,17 @@ private Q_SLOTS:
         QFETCH(bool, intercept);
         QFETCH(QString, error);
         try {
-            const QJsonObject p = fb::parseAssignments(text, logisticParams(), QStringLiteral("logistic_regression"));
+            const QJsonObject p = fb::parseAssignments(text,
+                                                       logisticParams(),
+                                                       QStringLiteral("logistic_regression"));
             QVERIFY2(error.isEmpty(), "expected an error");
             QCOMPARE(p.value(QStringLiteral("C")).toDouble(), C);
             QCOMPARE(p.value(QStringLiteral("max_iter")).toInt(), maxIter);
             QCOMPARE(p.value(QStringLiteral("fit_intercept")).toBool(), intercept);
             QCOMPARE(p.value(QStringLiteral("tol")).toDouble(), 1e-4); // untouched default
             // The text form reads back to the same values.
-            QCOMPARE(fb::parseAssignments(formatAssignments(p, p.keys()), logisticParams(),
+            QCOMPARE(fb::parseAssignments(formatAssignments(p, p.keys()),
+                                          logisticParams(),
                                           QStringLiteral("logistic_regression")),
                      p);
         } catch (const NodeError &e) {
@@ -125,8 +136,10 @@ private Q_SLOTS:
 
     void gridIsEveryCombinationInOrder()
     {
-        const SearchSpace space = parseSearchSpace(QStringLiteral("C=0.1,1; max_iter=100,200,300"), logisticParams(),
-                                                   QStringLiteral("logistic_regression"), false);
+        const SearchSpace space = parseSearchSpace(QStringLiteral("C=0.1,1; max_iter=100,200,300"),
+                                                   logisticParams(),
+                                                   QStringLiteral("logistic_regression"),
+                                                   false);
         QVERIFY(space.isGrid());
         QCOMPARE(space.gridSize(), 6.0);
         QCOMPARE(space.names(), (QStringList{QStringLiteral("C"), QStringLiteral("max_iter")}));
@@ -145,8 +158,11 @@ private Q_SLOTS:
     void randomSearchDraws()
     {
         const SearchSpace space = parseSearchSpace(
-            QStringLiteral("C=loguniform(1e-3, 1e3); max_iter=randint(50,60); fit_intercept=true,false"),
-            logisticParams(), QStringLiteral("logistic_regression"), true);
+            QStringLiteral(
+                "C=loguniform(1e-3, 1e3); max_iter=randint(50,60); fit_intercept=true,false"),
+            logisticParams(),
+            QStringLiteral("logistic_regression"),
+            true);
         QVERIFY(!space.isGrid());
         const QList<QJsonObject> a = space.sample({}, 400, 5);
         QCOMPARE(a.size(), 400);
@@ -170,11 +186,14 @@ private Q_SLOTS:
         QVERIFY(lowC < 1e-2 && highC > 1e2); // log-uniform reaches both decades
         QVERIFY(withIntercept > 150 && withIntercept < 250);
         // Lists only: drawn without replacement, at most the grid.
-        const SearchSpace lists = parseSearchSpace(QStringLiteral("C=0.1,1,10"), logisticParams(),
-                                                   QStringLiteral("logistic_regression"), true);
+        const SearchSpace lists = parseSearchSpace(QStringLiteral("C=0.1,1,10"),
+                                                   logisticParams(),
+                                                   QStringLiteral("logistic_regression"),
+                                                   true);
         const QList<QJsonObject> all = lists.sample({}, 5, 1);
         QCOMPARE(all.size(), 3);
-        QCOMPARE(QSet<double>({all[0].value(QStringLiteral("C")).toDouble(), all[1].value(QStringLiteral("C")).toDouble(),
+        QCOMPARE(QSet<double>({all[0].value(QStringLiteral("C")).toDouble(),
+                               all[1].value(QStringLiteral("C")).toDouble(),
                                all[2].value(QStringLiteral("C")).toDouble()})
                      .size(),
                  3);
@@ -185,11 +204,14 @@ private Q_SLOTS:
         QTest::addColumn<QString>("text");
         QTest::addColumn<bool>("random");
         QTest::addColumn<QString>("error");
-        QTest::newRow("distribution in grid") << "C=loguniform(1,2)" << false << "needs random search";
+        QTest::newRow("distribution in grid")
+            << "C=loguniform(1,2)" << false << "needs random search";
         QTest::newRow("randint on a real") << "C=randint(1,5)" << true << "does not apply";
-        QTest::newRow("loguniform from 0") << "alpha=loguniform(0,1)" << true << "positive bounds"; // ridge
+        QTest::newRow("loguniform from 0")
+            << "alpha=loguniform(0,1)" << true << "positive bounds"; // ridge
         QTest::newRow("reversed bounds") << "C=uniform(5,1)" << true << "lower bound first";
-        QTest::newRow("bool distribution") << "fit_intercept=uniform(0,1)" << true << "does not apply";
+        QTest::newRow("bool distribution")
+            << "fit_intercept=uniform(0,1)" << true << "does not apply";
         QTest::newRow("empty") << " ; " << false << "the search space is empty";
         QTest::newRow("unknown") << "gamma=1,2" << false << "has no parameter 'gamma'";
         QTest::newRow("bad value") << "max_iter=10,x" << false << "expected an integer";
@@ -200,10 +222,14 @@ private Q_SLOTS:
         QFETCH(QString, text);
         QFETCH(bool, random);
         QFETCH(QString, error);
-        const QString algorithm = text.startsWith(QStringLiteral("alpha")) ? QStringLiteral("ridge_regression")
-                                                                           : QStringLiteral("logistic_regression");
+        const QString algorithm = text.startsWith(QStringLiteral("alpha"))
+                                      ? QStringLiteral("ridge_regression")
+                                      : QStringLiteral("logistic_regression");
         try {
-            parseSearchSpace(text, TrainerRegistry::builtin().find(algorithm)->params, algorithm, random);
+            parseSearchSpace(text,
+                             TrainerRegistry::builtin().find(algorithm)->params,
+                             algorithm,
+                             random);
             QFAIL("expected an error");
         } catch (const NodeError &e) {
             QVERIFY2(QString::fromUtf8(e.what()).contains(error), e.what());
@@ -271,7 +297,8 @@ private Q_SLOTS:
         const TablePtr iris = loadSampleDataset(QStringLiteral("iris"));
         QVERIFY_THROWS_EXCEPTION(NodeError, makeFolds(*iris, 1, false, true, 0));
         QVERIFY_THROWS_EXCEPTION(NodeError, makeFolds(*iris, 151, false, true, 0));
-        QVERIFY_THROWS_EXCEPTION(NodeError, makeFolds(*iris, 51, true, true, 0)); // every class has 50 rows
+        QVERIFY_THROWS_EXCEPTION(NodeError,
+                                 makeFolds(*iris, 51, true, true, 0)); // every class has 50 rows
         QStringList warnings;
         makeFolds(*iris, 150, false, true, 0, &warnings); // leave-one-out works
         QVERIFY(warnings.isEmpty());
@@ -284,8 +311,12 @@ private Q_SLOTS:
         QTest::addColumn<QString>("algorithm");
         QTest::addColumn<QString>("metric");
         QTest::addColumn<double>("tolerance");
-        QTest::newRow("ridge diabetes") << "diabetes" << "ridge_regression" << "r2" << 1e-9;
-        QTest::newRow("logistic breast_cancer") << "breast_cancer" << "logistic_regression" << "accuracy" << 1e-12;
+        QTest::newRow("ridge diabetes") << "diabetes"
+                                        << "ridge_regression"
+                                        << "r2" << 1e-9;
+        QTest::newRow("logistic breast_cancer") << "breast_cancer"
+                                                << "logistic_regression"
+                                                << "accuracy" << 1e-12;
     }
 
     void crossValidateMatchesSklearn()
@@ -296,13 +327,16 @@ private Q_SLOTS:
         QFETCH(double, tolerance);
         if (const QString why = fbtest::sklearnMissing(); !why.isEmpty())
             QSKIP(qPrintable(why));
-        Builder b = standardized(dataset, QStringLiteral("cv"), QStringLiteral("cross_validate"),
+        Builder b = standardized(dataset,
+                                 QStringLiteral("cv"),
+                                 QStringLiteral("cross_validate"),
                                  {{QStringLiteral("algorithm"), algorithm},
                                   {QStringLiteral("shuffle"), false},
                                   {QStringLiteral("stratified"), false},
                                   {QStringLiteral("folds"), 5}});
         auto r = fbtest::run(b.p);
-        QVERIFY2(r->state(QStringLiteral("cv")) == TaskState::Success, qPrintable(r->error(QStringLiteral("cv"))));
+        QVERIFY2(r->state(QStringLiteral("cv")) == TaskState::Success,
+                 qPrintable(r->error(QStringLiteral("cv"))));
         const auto folds = r->out<Table>(QStringLiteral("cv"), QStringLiteral("folds"));
         const auto metrics = r->out<MetricsData>(QStringLiteral("cv"), QStringLiteral("metrics"));
         QCOMPARE(folds->rowCount(), Eigen::Index(5));
@@ -310,11 +344,14 @@ private Q_SLOTS:
 
         QTemporaryDir dir;
         const QString csv = dir.filePath(QStringLiteral("data.csv"));
-        QVERIFY(fbtest::writeTableCsv(*r->out<Table>(QStringLiteral("z"), QStringLiteral("train")), csv));
+        QVERIFY(fbtest::writeTableCsv(*r->out<Table>(QStringLiteral("z"), QStringLiteral("train")),
+                                      csv));
         QString error;
         const QJsonObject py = fbtest::runPython(QString::fromUtf8(kKFoldScript),
-                                                 {csv, algorithm == u"ridge_regression" ? QStringLiteral("ridge")
-                                                                                        : QStringLiteral("logistic")},
+                                                 {csv,
+                                                  algorithm == u"ridge_regression"
+                                                      ? QStringLiteral("ridge")
+                                                      : QStringLiteral("logistic")},
                                                  &error);
         QVERIFY2(error.isEmpty(), qPrintable(error));
         const QJsonArray theirs = py.value(QStringLiteral("scores")).toArray();
@@ -322,7 +359,9 @@ private Q_SLOTS:
         double mean = 0;
         for (int f = 0; f < 5; ++f) {
             QVERIFY2(std::abs(ours[f] - theirs[f].toDouble()) <= tolerance,
-                     qPrintable(QStringLiteral("fold %1: %2 vs sklearn %3").arg(f + 1).arg(ours[f], 0, 'g', 17)
+                     qPrintable(QStringLiteral("fold %1: %2 vs sklearn %3")
+                                    .arg(f + 1)
+                                    .arg(ours[f], 0, 'g', 17)
                                     .arg(theirs[f].toDouble(), 0, 'g', 17)));
             mean += theirs[f].toDouble() / 5;
         }
@@ -333,13 +372,17 @@ private Q_SLOTS:
 
     void crossValidateReportsFolds()
     {
-        Builder b = standardized(QStringLiteral("iris"), QStringLiteral("cv"), QStringLiteral("cross_validate"),
-                                 {{QStringLiteral("algorithm"), QStringLiteral("logistic_regression")},
+        Builder b = standardized(QStringLiteral("iris"),
+                                 QStringLiteral("cv"),
+                                 QStringLiteral("cross_validate"),
+                                 {{QStringLiteral("algorithm"),
+                                   QStringLiteral("logistic_regression")},
                                   {QStringLiteral("params"), QStringLiteral("C=0.5; max_iter=50")},
                                   {QStringLiteral("folds"), 4},
                                   {QStringLiteral("metric"), QStringLiteral("f1_macro")}});
         auto r = fbtest::run(b.p);
-        QVERIFY2(r->state(QStringLiteral("cv")) == TaskState::Success, qPrintable(r->error(QStringLiteral("cv"))));
+        QVERIFY2(r->state(QStringLiteral("cv")) == TaskState::Success,
+                 qPrintable(r->error(QStringLiteral("cv"))));
         QSet<qint64> foldSteps;
         QSet<QString> keys;
         bool progress = false;
@@ -354,28 +397,47 @@ private Q_SLOTS:
             progress = progress || e.kind == RunEvent::Kind::Progress;
         }
         QCOMPARE(foldSteps, (QSet<qint64>{1, 2, 3, 4}));
-        QVERIFY2(keys.contains(QStringLiteral("fold4/loss")), qPrintable(QStringList(keys.values()).join(u' ')));
-        QVERIFY(keys.contains(QStringLiteral("f1_macro")) && keys.contains(QStringLiteral("f1_macro_std")));
+        QVERIFY2(keys.contains(QStringLiteral("fold4/loss")),
+                 qPrintable(QStringList(keys.values()).join(u' ')));
+        QVERIFY(keys.contains(QStringLiteral("f1_macro"))
+                && keys.contains(QStringLiteral("f1_macro_std")));
         QVERIFY(progress);
         const auto metrics = r->out<MetricsData>(QStringLiteral("cv"), QStringLiteral("metrics"));
-        QCOMPARE(metrics->details.value(QStringLiteral("params")).toObject().value(QStringLiteral("C")).toDouble(), 0.5);
+        QCOMPARE(metrics->details.value(QStringLiteral("params"))
+                     .toObject()
+                     .value(QStringLiteral("C"))
+                     .toDouble(),
+                 0.5);
         QVERIFY(metrics->value(QStringLiteral("f1_macro")) > 0.85);
     }
 
     void gridSearchLeaderboardAndBestModel()
     {
-        Builder b = standardized(QStringLiteral("breast_cancer"), QStringLiteral("gs"), QStringLiteral("grid_search"),
-                                 {{QStringLiteral("algorithm"), QStringLiteral("logistic_regression")},
+        Builder b = standardized(QStringLiteral("breast_cancer"),
+                                 QStringLiteral("gs"),
+                                 QStringLiteral("grid_search"),
+                                 {{QStringLiteral("algorithm"),
+                                   QStringLiteral("logistic_regression")},
                                   {QStringLiteral("space"), QStringLiteral("C=0.0001,0.01,1,100")},
                                   {QStringLiteral("params"), QStringLiteral("max_iter=300")},
                                   {QStringLiteral("folds"), 3}});
         auto r = fbtest::run(b.p);
-        QVERIFY2(r->state(QStringLiteral("gs")) == TaskState::Success, qPrintable(r->error(QStringLiteral("gs"))));
+        QVERIFY2(r->state(QStringLiteral("gs")) == TaskState::Success,
+                 qPrintable(r->error(QStringLiteral("gs"))));
         const auto board = r->out<Table>(QStringLiteral("gs"), QStringLiteral("leaderboard"));
         QCOMPARE(board->rowCount(), Eigen::Index(4));
-        for (const QString &c : {"rank", "candidate", "params", "C", "mean_accuracy", "std_accuracy", "fold1_accuracy",
-                                 "fold3_accuracy", "mean_f1_macro", "mean_log_loss", "mean_fit_seconds"})
-            QVERIFY2(board->indexOf(c) >= 0, qPrintable(c));
+        for (const char *c : {"rank",
+                              "candidate",
+                              "params",
+                              "C",
+                              "mean_accuracy",
+                              "std_accuracy",
+                              "fold1_accuracy",
+                              "fold3_accuracy",
+                              "mean_f1_macro",
+                              "mean_log_loss",
+                              "mean_fit_seconds"})
+            QVERIFY2(board->indexOf(QString::fromLatin1(c)) >= 0, c);
         const Eigen::VectorXd rank = numericColumn(*board, QStringLiteral("rank"));
         const Eigen::VectorXd score = numericColumn(*board, QStringLiteral("mean_accuracy"));
         QCOMPARE(rank[0], 1.0);
@@ -408,7 +470,11 @@ private Q_SLOTS:
         QCOMPARE(model->params.value(QStringLiteral("max_iter")).toInt(), 300);
         const auto metrics = r->out<MetricsData>(QStringLiteral("gs"), QStringLiteral("metrics"));
         QCOMPARE(metrics->value(QStringLiteral("accuracy")), score[0]);
-        QCOMPARE(metrics->details.value(QStringLiteral("best_params")).toObject().value(QStringLiteral("C")).toDouble(), bestC);
+        QCOMPARE(metrics->details.value(QStringLiteral("best_params"))
+                     .toObject()
+                     .value(QStringLiteral("C"))
+                     .toDouble(),
+                 bestC);
         QCOMPARE(r->metric(QStringLiteral("gs"), QStringLiteral("best_accuracy")), score[0]);
         const auto data = r->out<Table>(QStringLiteral("z"), QStringLiteral("train"));
         QCOMPARE(model->lineage.dataHash.isEmpty(), false);
@@ -419,19 +485,26 @@ private Q_SLOTS:
     void parallelSearchEqualsSerial()
     {
         const QJsonObject params{{QStringLiteral("algorithm"), QStringLiteral("ridge_regression")},
-                                 {QStringLiteral("space"), QStringLiteral("alpha=0.01,0.1,1,10,100; fit_intercept=true,false")},
+                                 {QStringLiteral("space"),
+                                  QStringLiteral(
+                                      "alpha=0.01,0.1,1,10,100; fit_intercept=true,false")},
                                  {QStringLiteral("folds"), 4},
                                  {QStringLiteral("metric"), QStringLiteral("rmse")}};
-        Builder b = standardized(QStringLiteral("diabetes"), QStringLiteral("gs"), QStringLiteral("grid_search"), params);
+        Builder b = standardized(QStringLiteral("diabetes"),
+                                 QStringLiteral("gs"),
+                                 QStringLiteral("grid_search"),
+                                 params);
         auto serial = fbtest::run(b.p, 1);
         auto parallel = fbtest::run(b.p, 2);
         for (auto *r : {serial.get(), parallel.get()})
-            QVERIFY2(r->state(QStringLiteral("gs")) == TaskState::Success, qPrintable(r->error(QStringLiteral("gs"))));
+            QVERIFY2(r->state(QStringLiteral("gs")) == TaskState::Success,
+                     qPrintable(r->error(QStringLiteral("gs"))));
         const auto a = serial->out<Table>(QStringLiteral("gs"), QStringLiteral("leaderboard"));
         const auto c = parallel->out<Table>(QStringLiteral("gs"), QStringLiteral("leaderboard"));
         QCOMPARE(a->rowCount(), Eigen::Index(10));
         QCOMPARE(textColumn(*a, QStringLiteral("params")), textColumn(*c, QStringLiteral("params")));
-        QCOMPARE(numericColumn(*a, QStringLiteral("mean_rmse")), numericColumn(*c, QStringLiteral("mean_rmse")));
+        QCOMPARE(numericColumn(*a, QStringLiteral("mean_rmse")),
+                 numericColumn(*c, QStringLiteral("mean_rmse")));
         // rmse: lower is better, so the leaderboard ascends.
         const Eigen::VectorXd rmse = numericColumn(*a, QStringLiteral("mean_rmse"));
         for (Eigen::Index i = 1; i < rmse.size(); ++i)
@@ -442,18 +515,24 @@ private Q_SLOTS:
     {
         QJsonObject params{{QStringLiteral("algorithm"), QStringLiteral("logistic_regression")},
                            {QStringLiteral("search"), QStringLiteral("random")},
-                           {QStringLiteral("space"), QStringLiteral("C=loguniform(1e-2,1e2); max_iter=randint(20,200)")},
+                           {QStringLiteral("space"),
+                            QStringLiteral("C=loguniform(1e-2,1e2); max_iter=randint(20,200)")},
                            {QStringLiteral("n_iter"), 6},
                            {QStringLiteral("folds"), 3},
                            {QStringLiteral("seed"), 11}};
-        Builder b = standardized(QStringLiteral("wine"), QStringLiteral("gs"), QStringLiteral("grid_search"), params);
+        Builder b = standardized(QStringLiteral("wine"),
+                                 QStringLiteral("gs"),
+                                 QStringLiteral("grid_search"),
+                                 params);
         auto first = fbtest::run(b.p);
         auto second = fbtest::run(b.p);
         b.set(QStringLiteral("gs"), QStringLiteral("seed"), 12);
         auto other = fbtest::run(b.p);
-        QVERIFY2(first->state(QStringLiteral("gs")) == TaskState::Success, qPrintable(first->error(QStringLiteral("gs"))));
+        QVERIFY2(first->state(QStringLiteral("gs")) == TaskState::Success,
+                 qPrintable(first->error(QStringLiteral("gs"))));
         auto candidates = [](const fbtest::Ran &r) {
-            QStringList p = textColumn(*r.out<Table>(QStringLiteral("gs"), QStringLiteral("leaderboard")),
+            QStringList p = textColumn(*r.out<Table>(QStringLiteral("gs"),
+                                                     QStringLiteral("leaderboard")),
                                        QStringLiteral("params"));
             p.sort();
             return p;
@@ -467,13 +546,16 @@ private Q_SLOTS:
     {
         QTest::addColumn<QJsonObject>("params");
         QTest::addColumn<QString>("error");
-        QTest::newRow("metric for another task") << QJsonObject{{"metric", "r2"}}
-                                                 << "metric 'r2' does not apply to classification";
-        QTest::newRow("unknown parameter") << QJsonObject{{"space", "gamma=1,2"}} << "has no parameter 'gamma'";
-        QTest::newRow("grid too large") << QJsonObject{{"space", "C=1,2,3; max_iter=10,20"}, {"max_candidates", 5}}
-                                        << "the grid has 6 combinations, more than max_candidates (5)";
-        QTest::newRow("max_iter=1 still scores") << QJsonObject{{"space", "C=1,2"}, {"folds", 2}, {"params", "max_iter=1"}}
-                                               << QString(); // not a failure: L-BFGS stops early but still scores
+        QTest::newRow("metric for another task")
+            << QJsonObject{{"metric", "r2"}} << "metric 'r2' does not apply to classification";
+        QTest::newRow("unknown parameter")
+            << QJsonObject{{"space", "gamma=1,2"}} << "has no parameter 'gamma'";
+        QTest::newRow("grid too large")
+            << QJsonObject{{"space", "C=1,2,3; max_iter=10,20"}, {"max_candidates", 5}}
+            << "the grid has 6 combinations, more than max_candidates (5)";
+        QTest::newRow("max_iter=1 still scores")
+            << QJsonObject{{"space", "C=1,2"}, {"folds", 2}, {"params", "max_iter=1"}}
+            << QString(); // not a failure: L-BFGS stops early but still scores
     }
 
     void searchErrors()
@@ -481,23 +563,31 @@ private Q_SLOTS:
         QFETCH(QJsonObject, params);
         QFETCH(QString, error);
         params.insert(QStringLiteral("algorithm"), QStringLiteral("logistic_regression"));
-        Builder b = standardized(QStringLiteral("iris"), QStringLiteral("gs"), QStringLiteral("grid_search"), params);
+        Builder b = standardized(QStringLiteral("iris"),
+                                 QStringLiteral("gs"),
+                                 QStringLiteral("grid_search"),
+                                 params);
         auto r = fbtest::run(b.p);
         if (error.isEmpty()) {
             QCOMPARE(r->state(QStringLiteral("gs")), TaskState::Success);
             return;
         }
         QCOMPARE(r->state(QStringLiteral("gs")), TaskState::Failed);
-        QVERIFY2(r->error(QStringLiteral("gs")).contains(error), qPrintable(r->error(QStringLiteral("gs"))));
+        QVERIFY2(r->error(QStringLiteral("gs")).contains(error),
+                 qPrintable(r->error(QStringLiteral("gs"))));
     }
 
     void searchIsCancellable()
     {
-        Builder b = standardized(QStringLiteral("digits"), QStringLiteral("gs"), QStringLiteral("grid_search"),
-                                 {{QStringLiteral("algorithm"), QStringLiteral("logistic_regression")},
-                                  {QStringLiteral("space"), QStringLiteral("C=0.001,0.01,0.1,1,10,100,1000; tol=1e-9,1e-10")},
-                                  {QStringLiteral("params"), QStringLiteral("max_iter=5000")},
-                                  {QStringLiteral("folds"), 10}});
+        Builder b
+            = standardized(QStringLiteral("digits"),
+                           QStringLiteral("gs"),
+                           QStringLiteral("grid_search"),
+                           {{QStringLiteral("algorithm"), QStringLiteral("logistic_regression")},
+                            {QStringLiteral("space"),
+                             QStringLiteral("C=0.001,0.01,0.1,1,10,100,1000; tol=1e-9,1e-10")},
+                            {QStringLiteral("params"), QStringLiteral("max_iter=5000")},
+                            {QStringLiteral("folds"), 10}});
         Executor executor(NodeRegistry::builtin());
         auto events = executor.events().subscribe();
         RunRequest req;
@@ -510,7 +600,8 @@ private Q_SLOTS:
         bool scored = false;
         while (!scored && timer.elapsed() < 60000 && events->wait(1000))
             for (const RunEvent &e : events->drain())
-                scored = scored || (e.kind == RunEvent::Kind::Metric && e.key == u"candidate_score");
+                scored = scored
+                         || (e.kind == RunEvent::Kind::Metric && e.key == u"candidate_score");
         QVERIFY(scored);
         timer.restart();
         executor.cancel();
