@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Screenshot of a run comparison for the docs: runs the example pipeline three times with the
 # real CLI (different --set train.C) into a throw-away store, starts the real GUI on that store
-# under Xvfb, selects two runs in the Runs dock, presses Compare and saves the comparison window.
-#   scripts/screenshot-compare.sh [OUT.png]
+# under Xvfb, opens the newest run from the Runs dock (saved as HISTORY.png: its states on the
+# canvas, its curves), selects the three runs, presses Compare and saves the comparison window.
+#   scripts/screenshot-compare.sh [OUT.png] [HISTORY.png]
 # Uses $FLOWBENCH_BUILD_DIR (default build/); neither your settings nor your history are touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ BUILD_DIR=${FLOWBENCH_BUILD_DIR:-build}
 BIN="$PWD/$BUILD_DIR/app/flowbench"
 CLI="$PWD/$BUILD_DIR/app/flowbench-cli"
 OUT=$(realpath -m "${1:-docs/images/compare.png}")
+HISTORY=$(realpath -m "${2:-docs/images/history.png}")
 FLOW=$(realpath resources/examples/classification.flow)
 for b in "$BIN" "$CLI"; do [ -x "$b" ] || { echo "no $b: build first (FLOWBENCH_BUILD_DIR=$BUILD_DIR)" >&2; exit 1; }; done
 for tool in xvfb-run xdotool import convert; do
@@ -26,7 +28,7 @@ mkdir -p "$(dirname "$OUT")"
 # FLOWBENCH_SHOTS=DIR keeps the intermediate screenshots (to find click positions).
 SHOTS=${FLOWBENCH_SHOTS:-$TMP}
 mkdir -p "$SHOTS"
-export BIN STORE OUT FLOW TMP SHOTS QT_QPA_PLATFORM=xcb
+export BIN STORE OUT HISTORY FLOW TMP SHOTS QT_QPA_PLATFORM=xcb
 xvfb-run -a -s "-screen 0 1600x1000x24" bash -c '
   set -euo pipefail
   "$BIN" --store "$STORE" "$FLOW" >"$TMP/gui.log" 2>&1 &
@@ -40,6 +42,10 @@ xvfb-run -a -s "-screen 0 1600x1000x24" bash -c '
   xdotool mousemove ${FLOWBENCH_RUNS_TAB:-213 963} click 1
   sleep 0.8
   import -window root "$SHOTS/runs.png"
+  # Open the newest run (double-click): its states on the canvas, its curves and log.
+  xdotool mousemove ${FLOWBENCH_RUN_ROW1:-115 826} click --repeat 2 --delay 80 1
+  sleep 1.5
+  import -window root "$HISTORY"
   # The three rows of the run table, then Compare.
   xdotool mousemove ${FLOWBENCH_RUN_ROW1:-115 826} click 1
   xdotool keydown shift mousemove ${FLOWBENCH_RUN_ROW3:-115 870} click 1 keyup shift
@@ -54,4 +60,4 @@ xvfb-run -a -s "-screen 0 1600x1000x24" bash -c '
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 '
-echo "saved $OUT"
+echo "saved $OUT and $HISTORY"

@@ -2,11 +2,14 @@
 // three times through the window's executor (train.C = 0.5, train.C = 2, and once with a data
 // file that does not exist, so it fails). The Runs panel lists them as they finish, filters and
 // sorts them, opening a run puts its task states on the canvas (by node id, listing the ones
-// the document lacks) and its exact metric points into the charts, and comparing two runs
-// highlights exactly the changed parameter and the best final values.
+// the document lacks) and its exact metric points into the charts (a run of another pipeline
+// leaves the canvas alone), comparing two runs highlights exactly the changed parameter and the
+// best final values with curves holding exactly the stored points, and a run recorded by the
+// real CLI appears after Refresh.
 
 #include "ui/RunTestUtil.h"
 
+#include "document/FileController.h"
 #include "history/ComparisonData.h"
 #include "history/HistoryController.h"
 #include "history/RunComparisonView.h"
@@ -21,6 +24,7 @@
 #include "store/RunStore.h"
 #include "style/CanvasStyle.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
@@ -381,6 +385,26 @@ private Q_SLOTS:
         RunQueries queries(store()->location());
         QCOMPARE(queries.params({newRun}).value(newRun).value("train.C").toDouble(), 7.0);
         QCOMPARE(panel()->model()->find(newRun)->run.state, TaskState::Success);
+    }
+
+    void aRunOfAnotherPipelineLeavesTheCanvasAlone()
+    {
+        // A new, unsaved and unnamed pipeline: the runs are not of it.
+        m_window->fileController()->newAction()->trigger();
+        QTRY_VERIFY(m_window->document()->filePath().isEmpty());
+        const int key = m_window->document()->editor()->addNode("csv_source", QPointF(0, 0), "data");
+        QVERIFY(key > 0);
+        QSignalSpy opened(m_window->runHistory(), &HistoryController::runOpened);
+        m_window->runHistory()->openRun(m_lowC);
+        QVERIFY(opened.wait(20000));
+        QCOMPARE(opened.first().at(1).toBool(), false);
+        QCOMPARE(m_window->scene()->nodeItemById("data")->runState(), TaskState::None);
+        QVERIFY(panel()->infoLabel()->text().contains("classification"));
+        // Charts and log still show the run.
+        QCOMPARE(m_window->monitor()->history().pointCount(),
+                 qsizetype(store()->metrics(m_lowC).size()));
+        m_window->document()->undoStack()->undo();
+        QVERIFY(m_window->openFile(examplePath()));
     }
 
     void comparisonChartDecimatesLongCurves()

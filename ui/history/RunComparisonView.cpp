@@ -7,6 +7,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
@@ -57,6 +58,7 @@ QTableWidget *makeTable(const QString &name, QWidget *parent)
     t->setEditTriggers(QAbstractItemView::NoEditTriggers);
     t->setSelectionBehavior(QAbstractItemView::SelectItems);
     t->setWordWrap(false);
+    t->setTextElideMode(Qt::ElideMiddle);
     t->setShowGrid(false);
     t->setAlternatingRowColors(true);
     t->verticalHeader()->hide();
@@ -277,6 +279,11 @@ void RunComparisonView::fillParams()
         }
     }
     m_params->resizeColumnsToContents();
+    // Long values (paths) are elided rather than pushing the other runs out of view; the
+    // tooltip has them in full.
+    const int widest = m_params->fontMetrics().horizontalAdvance(QLatin1Char('m')) * 12;
+    for (int c = 1; c < m_params->columnCount(); ++c)
+        m_params->setColumnWidth(c, std::min(m_params->columnWidth(c), widest));
     m_onlyDiff->setText(tr("Only differences (%1 of %2)").arg(differing.size()).arg(rows.size()));
     applyOnlyDifferences();
 }
@@ -349,6 +356,16 @@ void RunComparisonView::fillMetrics()
         }
     }
     m_metrics->resizeColumnsToContents();
+}
+
+void RunComparisonView::changeEvent(QEvent *event)
+{
+    // Highlights and swatches are mixed from the palette: rebuild them for the new theme.
+    if (event->type() == QEvent::PaletteChange && !m_data.runIds.isEmpty()) {
+        fillParams();
+        fillMetrics();
+    }
+    QWidget::changeEvent(event);
 }
 
 QStringList RunComparisonView::highlightedParams() const

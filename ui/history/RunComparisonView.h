@@ -51,6 +51,9 @@ Q_SIGNALS:
     void compared();
     void curvesShown(const QString &nodeKey);
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
     void fillHeader();
     void fillCurves();

@@ -203,6 +203,8 @@ void RunHistoryPanel::startLoad()
         return;
     }
     m_loading = true;
+    if (m_model->rowCount() == 0)
+        m_count->setText(tr("Loading runs…"));
     m_reloadPending = false;
     m_refresh->setEnabled(false);
     RunStore *store = m_store;
