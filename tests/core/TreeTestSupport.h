@@ -4,6 +4,8 @@
 // splits written for python, scikit-learn as an oracle through /usr/bin/python3, an observer
 // that records metrics and cancels on demand, and model-file round trips.
 
+#include "MlTestSupport.h"
+
 #include <ml/common/Estimator.h>
 #include <ml/common/Observer.h>
 #include <ml/common/Random.h>
@@ -27,50 +29,12 @@
 
 namespace treetest {
 
-struct Dataset
-{
-    Eigen::MatrixXd X;
-    Eigen::VectorXd target; // regression target (diabetes)
-    Eigen::VectorXi labels; // class indices in sorted label order, as np.unique
-    int classes = 0;
-};
-
-// resources/datasets/NAME.csv: a header, numeric features, the target in the last column.
-inline Dataset readDataset(const QString &name)
-{
-    const QString path = qEnvironmentVariable("FLOWBENCH_SOURCE_DIR")
-                         + QStringLiteral("/resources/datasets/") + name + QStringLiteral(".csv");
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
-        qFatal("cannot open %s (is FLOWBENCH_SOURCE_DIR set?)", qPrintable(path));
-    QTextStream in(&file);
-    in.readLine();
-    QList<QStringList> rows;
-    while (!in.atEnd()) {
-        const QString line = in.readLine().trimmed();
-        if (!line.isEmpty())
-            rows.append(line.split(u','));
-    }
-    Dataset d;
-    const qsizetype p = rows.first().size() - 1;
-    d.X.resize(rows.size(), p);
-    d.target.resize(rows.size());
-    d.labels.resize(rows.size());
-    QMap<QString, int> classIndex;
-    for (const QStringList &row : rows)
-        classIndex.insert(row.last(), 0);
-    int next = 0;
-    for (auto it = classIndex.begin(); it != classIndex.end(); ++it)
-        it.value() = next++;
-    d.classes = int(classIndex.size());
-    for (qsizetype i = 0; i < rows.size(); ++i) {
-        for (qsizetype j = 0; j < p; ++j)
-            d.X(i, j) = rows[i][j].toDouble();
-        d.target[i] = rows[i].last().toDouble();
-        d.labels[i] = classIndex.value(rows[i].last());
-    }
-    return d;
-}
+// The datasets and the python oracle are the ML tests' own (MlTestSupport.h).
+using mltest::Dataset;
+using mltest::pythonPath;
+using mltest::readDataset;
+using mltest::runPython;
+using mltest::sklearnAvailable;
 
 // A seeded shuffle of the rows; the first 75% train, the rest test.
 struct Split
@@ -152,47 +116,6 @@ inline QStringList writeProblem(const QTemporaryDir &dir,
         o << '\n';
     }
     return {data, order, QString::number(splits.front().trainRows)};
-}
-
-inline QString pythonPath()
-{
-    const QString p = qEnvironmentVariable("FLOWBENCH_PYTHON");
-    return p.isEmpty() ? QStringLiteral("/usr/bin/python3") : p;
-}
-
-// Runs `script` with args; the script prints one JSON object.
-inline QJsonObject runPython(const char *script, const QStringList &args, QString *error)
-{
-    QProcess process;
-    // One thread: OpenMP teams (HistGradientBoosting) spin and crawl when the machine is busy,
-    // and the scores do not depend on it.
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("OMP_NUM_THREADS"), QStringLiteral("1"));
-    env.insert(QStringLiteral("OPENBLAS_NUM_THREADS"), QStringLiteral("1"));
-    process.setProcessEnvironment(env);
-    process.start(pythonPath(), QStringList{QStringLiteral("-c"), QString::fromUtf8(script)} + args);
-    if (!process.waitForFinished(240000) || process.exitStatus() != QProcess::NormalExit
-        || process.exitCode() != 0) {
-        *error = QStringLiteral("python failed: ")
-                 + QString::fromUtf8(process.readAllStandardError());
-        return {};
-    }
-    const QJsonDocument doc = QJsonDocument::fromJson(process.readAllStandardOutput());
-    if (!doc.isObject())
-        *error = QStringLiteral("python printed no JSON object");
-    return doc.object();
-}
-
-inline bool sklearnAvailable(QString *why)
-{
-    QProcess process;
-    process.start(pythonPath(), {QStringLiteral("-c"), QStringLiteral("import sklearn")});
-    if (!process.waitForFinished(60000) || process.exitCode() != 0) {
-        *why = QStringLiteral("scikit-learn is not importable by %1 (install python3-sklearn): %2")
-                   .arg(pythonPath(), QString::fromUtf8(process.readAllStandardError()).trimmed());
-        return false;
-    }
-    return true;
 }
 
 // Python prelude for the comparison scripts: reads the problem written by writeProblem and
