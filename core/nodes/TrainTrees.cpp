@@ -384,6 +384,7 @@ void registerTreeTrainers(TrainerRegistry &registry)
         [](const TablePtr &t, const QJsonObject &p, TrainContext &c) {
             return fitDecisionTree(t, p, c, true);
         },
+        2, // thresholds snapped to float-exact values (ONNX float inputs)
     });
     registry.add(Trainer{
         QStringLiteral("decision_tree_regressor"),
@@ -395,6 +396,7 @@ void registerTreeTrainers(TrainerRegistry &registry)
         [](const TablePtr &t, const QJsonObject &p, TrainContext &c) {
             return fitDecisionTree(t, p, c, false);
         },
+        2, // thresholds snapped to float-exact values (ONNX float inputs)
     });
     registry.add(Trainer{
         QStringLiteral("random_forest_classifier"),
@@ -407,6 +409,7 @@ void registerTreeTrainers(TrainerRegistry &registry)
         [](const TablePtr &t, const QJsonObject &p, TrainContext &c) {
             return fitRandomForest(t, p, c, true);
         },
+        2, // thresholds snapped to float-exact values (ONNX float inputs)
     });
     registry.add(Trainer{
         QStringLiteral("random_forest_regressor"),
@@ -418,6 +421,7 @@ void registerTreeTrainers(TrainerRegistry &registry)
         [](const TablePtr &t, const QJsonObject &p, TrainContext &c) {
             return fitRandomForest(t, p, c, false);
         },
+        2, // thresholds snapped to float-exact values (ONNX float inputs)
     });
     registry.add(Trainer{
         QStringLiteral("gradient_boosting_classifier"),

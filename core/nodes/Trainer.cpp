@@ -87,7 +87,7 @@ NodeType trainNodeType(const Trainer &trainer)
                             ? QStringLiteral("training table (feature columns are used)")
                             : QStringLiteral("training table with a target column");
     auto fit = trainer.fit;
-    return NodeType{
+    NodeType type{
         trainer.name,
         trainer.title,
         QStringLiteral("Train"),
@@ -101,6 +101,8 @@ NodeType trainNodeType(const Trainer &trainer)
             ctx.setOutput(QStringLiteral("model"), fit(ctx.table(QStringLiteral("train")), ctx.params(), tc));
         },
     };
+    type.codeVersion = trainer.codeVersion;
+    return type;
 }
 
 } // namespace fb

@@ -46,6 +46,9 @@ struct Trainer
     // Fits on `train` (features and target from the column roles) with validated parameters
     // (defaults filled in). Throws NodeError with a user-facing message on bad input.
     std::function<ModelPtr(const TablePtr &train, const QJsonObject &params, TrainContext &ctx)> fit;
+    // The node's NodeType::codeVersion: bump it when the fitted model changes for the same
+    // parameters and data, so the output cache does not hand back models of older code.
+    int codeVersion = 1;
 };
 
 class TrainerRegistry

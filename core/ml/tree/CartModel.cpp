@@ -7,8 +7,10 @@
 #include "ml/common/Parallel.h"
 #include "ml/common/Random.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 
@@ -39,7 +41,6 @@ private:
     std::atomic<bool> &m_stop;
 };
 
-
 // Independent seeds for the trees of a forest (SplitMix64, Steele, Lea & Flood 2014).
 std::uint64_t treeSeed(std::uint64_t seed, std::uint64_t tree)
 {
@@ -58,6 +59,67 @@ void checkShape(const Eigen::Ref<const Eigen::MatrixXd> &X, Eigen::Index targets
         throw std::invalid_argument("trees need at least one sample and one feature");
     if (X.rows() >= (Eigen::Index(1) << 31))
         throw std::invalid_argument("trees are limited to 2^31 - 1 rows");
+}
+
+// Makes every threshold float-exact (Tree::floatExactThreshold), with the training values
+// nearest to it on either side as the values that must keep their side. Why: a tree of a
+// bootstrapped forest splits between the values of its own sample, and the midpoint of two
+// values that are not neighbours in the data can fall on (or within float rounding of) a
+// value left out of the sample: 0.5 * 1.31 + 0.5 * 1.41 is the double just below 1.36, so
+// Flowbench sent x = 1.36 right while a float comparison (ONNX Runtime with float inputs)
+// sent it left. Values of the whole column are a superset of any node's values, so the
+// partition seen in training never changes. Features in parallel.
+void makeThresholdsFloatExact(const Eigen::Ref<const Eigen::MatrixXd> &X, std::vector<Tree> &trees)
+{
+    std::vector<std::vector<std::pair<size_t, std::int32_t>>> byFeature(size_t(X.cols()));
+    for (size_t t = 0; t < trees.size(); ++t) {
+        const auto &nodes = trees[t].nodes();
+        for (size_t n = 0; n < nodes.size(); ++n)
+            if (nodes[n].feature >= 0)
+                byFeature[size_t(nodes[n].feature)].emplace_back(t, std::int32_t(n));
+    }
+    // Per feature, the nearest values on either side of each distinct threshold: one pass over
+    // the column with a binary search among the thresholds (n log k, no sorted copy of X),
+    // then running maxima / minima over the thresholds.
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    parallelFor(X.cols(), 1, [&](Eigen::Index f0, Eigen::Index f1) {
+        std::vector<double> thresholds, below, above;
+        for (Eigen::Index f = f0; f < f1; ++f) {
+            const auto &splits = byFeature[size_t(f)];
+            if (splits.empty())
+                continue;
+            thresholds.clear();
+            for (const auto &[t, n] : splits)
+                thresholds.push_back(trees[t].nodes()[size_t(n)].threshold);
+            std::sort(thresholds.begin(), thresholds.end());
+            thresholds.erase(std::unique(thresholds.begin(), thresholds.end()), thresholds.end());
+            const size_t k = thresholds.size();
+            below.assign(k, -inf); // below[j]: the largest value <= thresholds[j]
+            above.assign(k, inf);  // above[j]: the smallest value > thresholds[j]
+            for (Eigen::Index i = 0; i < X.rows(); ++i) {
+                const double x = X(i, f);
+                if (std::isnan(x))
+                    continue;
+                const auto j = size_t(std::lower_bound(thresholds.begin(), thresholds.end(), x)
+                                      - thresholds.begin());
+                if (j < k)
+                    below[j] = std::max(below[j], x);
+                if (j > 0)
+                    above[j - 1] = std::min(above[j - 1], x);
+            }
+            for (size_t j = 1; j < k; ++j)
+                below[j] = std::max(below[j], below[j - 1]);
+            for (size_t j = k - 1; j-- > 0;)
+                above[j] = std::min(above[j], above[j + 1]);
+            for (const auto &[t, n] : splits) {
+                const double threshold = trees[t].nodes()[size_t(n)].threshold;
+                const auto j = size_t(
+                    std::lower_bound(thresholds.begin(), thresholds.end(), threshold)
+                    - thresholds.begin());
+                trees[t].setThreshold(n, Tree::floatExactThreshold(threshold, below[j], above[j]));
+            }
+        }
+    });
 }
 
 } // namespace
@@ -260,6 +322,7 @@ void CartModel::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
         importance += imp;
     if (importance.sum() > 0.0)
         importance /= importance.sum();
+    makeThresholdsFloatExact(X, grown);
     m_trees = std::move(grown);
     m_features = p;
     m_importance = std::move(importance);

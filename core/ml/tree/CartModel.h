@@ -15,7 +15,8 @@ namespace fb::ml {
 
 // The trained state shared by decision trees and random forests: CART trees whose prediction
 // is averaged (a decision tree is a forest of one tree without bootstrap). Classification
-// leaves hold class proportions, regression leaves the mean target.
+// leaves hold class proportions, regression leaves the mean target. Fitted thresholds are
+// float-exact (Tree::floatExactThreshold): float inputs take the branches double ones take.
 class CartModel
 {
 public:

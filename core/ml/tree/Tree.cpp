@@ -1,9 +1,48 @@
 #include "Tree.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <string>
 
 namespace fb::ml {
+
+namespace {
+
+constexpr double kFloatMax = double(std::numeric_limits<float>::max());
+
+// double -> float rounded to nearest, with +-infinity beyond the float range (a plain cast
+// of an out-of-range value is undefined behaviour).
+float toFloat(double d)
+{
+    if (d > kFloatMax)
+        return std::numeric_limits<float>::infinity();
+    if (d < -kFloatMax)
+        return -std::numeric_limits<float>::infinity();
+    return float(d);
+}
+
+} // namespace
+
+double Tree::floatExactThreshold(double t, double below, double above)
+{
+    if (!(std::abs(t) <= kFloatMax)) // also NaN
+        return t;
+    float f = toFloat(t);
+    // top(f) >= t keeps `below` on the left; `above` must round above f to stay right.
+    if (toFloat(above) <= f) {
+        f = std::nextafter(f, -std::numeric_limits<float>::infinity());
+        if (toFloat(below) > f)
+            return t; // below and above are the same float: no float threshold splits them
+    }
+    if (f >= std::numeric_limits<float>::max() || f < -std::numeric_limits<float>::max())
+        return t;
+    // The largest double rounding to f: just below or at the midpoint to the next float
+    // (exact in double), depending on which way the tie rounds (to even).
+    const float up = std::nextafter(f, std::numeric_limits<float>::infinity());
+    const double mid = 0.5 * (double(f) + double(up));
+    return float(mid) == f ? mid : std::nextafter(mid, -std::numeric_limits<double>::infinity());
+}
 
 std::int32_t Tree::addLeaf()
 {

@@ -44,6 +44,20 @@ public:
                bool missingLeft,
                std::int32_t left,
                std::int32_t right);
+    // Replaces an internal node's threshold (CartModel makes them float-exact after growing).
+    void setThreshold(std::int32_t node, double threshold)
+    {
+        m_nodes[size_t(node)].threshold = threshold;
+    }
+    // The threshold to store instead of t so that, for every double x,
+    //     x <= T  <=>  float(x) <= float(T),
+    // i.e. a model exported with float inputs (ONNX Runtime rounds inputs and thresholds to
+    // float) takes every branch Flowbench takes in double: T is the largest double that
+    // rounds to a float f. `below` <= t < `above` are the nearest training values on either
+    // side (+-infinity when none); they stay on their sides, so the fitted partition is
+    // unchanged. Returns t when no float separates them (both round to the same float) or
+    // when t is beyond the float range.
+    static double floatExactThreshold(double t, double below, double above);
     double *leafValues(std::int32_t node)
     {
         return m_values.data() + m_nodes[size_t(node)].left * m_width;
