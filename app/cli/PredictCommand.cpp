@@ -7,6 +7,7 @@
 #include "serve/JsonText.h"
 #include "serve/ScoringModel.h"
 #include "util/AtomicFile.h"
+#include "util/NameList.h"
 
 #include <QFileInfo>
 
@@ -135,7 +136,7 @@ int predictCommand(const QStringList &arguments)
             QStringLiteral("%1 does not fit the model: %2").arg(inputPath, check.message(false))};
     if (!check.unknown.isEmpty())
         printErr(QStringLiteral("note: ignoring column(s) the model does not use: %1\n")
-                     .arg(check.unknown.join(QStringLiteral(", "))));
+                     .arg(abbreviatedList(check.unknown)));
     if (table->indexOf(column) >= 0)
         throw CliError{
             QStringLiteral("%1 already has a column '%2'; choose another name with --column")

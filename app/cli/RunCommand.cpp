@@ -159,18 +159,6 @@ int runCommand(const QStringList &arguments)
             throw CliError{QStringLiteral("--threads: expected a number from 1 to 256")};
     }
 
-    std::unique_ptr<RunStore> store = openStore(parser);
-    if (store->interruptedOnOpen() > 0 && !parser.isSet(QStringLiteral("quiet")))
-        printErr(QStringLiteral("note: %1 earlier run(s) found unfinished were marked interrupted\n")
-                     .arg(store->interruptedOnOpen()));
-
-    Executor executor(registry);
-    if (threads > 0)
-        executor.setMaxParallel(threads);
-    store->attach(executor.events());
-    ProgressPrinter progress(executor.events().subscribe(), stderrIsTerminal(),
-                             parser.isSet(QStringLiteral("quiet")));
-
     RunRequest request;
     request.pipeline = *pipeline;
     request.pipelinePath = path;
@@ -184,8 +172,6 @@ int runCommand(const QStringList &arguments)
         if (!ok || cacheMb < 0)
             throw CliError{QStringLiteral("--cache-size: expected a size in MB")};
     }
-    request.cache = std::make_shared<OutputCache>(store->cacheDir(), cacheMb * 1024 * 1024);
-    request.storePath = store->location().spec();
     if (parser.isSet(QStringLiteral("no-retries")))
         request.maxRetries = 0;
     request.useCache = !parser.isSet(QStringLiteral("no-cache"));
@@ -194,17 +180,41 @@ int runCommand(const QStringList &arguments)
     // The characters of Airflow's default run id pattern (allowed_run_id_pattern).
     if (!request.runId.contains(QRegularExpression(QStringLiteral("^[A-Za-z0-9_.:+~-]{1,128}$"))))
         throw CliError{QStringLiteral("--run-id: use letters, digits and _ . : + ~ - only")};
+
+    // Validated before the store is opened: a pipeline that cannot run (a cycle, an unknown
+    // node type, a missing parameter) must leave nothing behind, not even a new store file.
+    // (The store is declared first so that it outlives the executor attached to it.)
+    std::unique_ptr<RunStore> store;
+    Executor executor(registry);
+    const auto cannotRun = [&path](const QString &problems) {
+        QString text = QStringLiteral("%1: the pipeline cannot run:\n").arg(path);
+        for (const QString &line : problems.split(u'\n'))
+            text += QStringLiteral("  - %1\n").arg(line);
+        text.chop(1);
+        return CliError{text};
+    };
+    if (!executor.validate(request, &error))
+        throw cannotRun(error);
+
+    store = openStore(parser);
+    if (store->interruptedOnOpen() > 0 && !parser.isSet(QStringLiteral("quiet")))
+        printErr(QStringLiteral("note: %1 earlier run(s) found unfinished were marked interrupted\n")
+                     .arg(store->interruptedOnOpen()));
+
+    if (threads > 0)
+        executor.setMaxParallel(threads);
+    store->attach(executor.events());
+    ProgressPrinter progress(executor.events().subscribe(), stderrIsTerminal(),
+                             parser.isSet(QStringLiteral("quiet")));
+
+    request.cache = std::make_shared<OutputCache>(store->cacheDir(), cacheMb * 1024 * 1024);
+    request.storePath = store->location().spec();
     request.artifactRoot = parser.isSet(QStringLiteral("artifacts"))
                                ? QFileInfo(parser.value(QStringLiteral("artifacts"))).absoluteFilePath()
                                : store->artifactRoot() + u'/' + request.runId;
 
-    if (!executor.start(request, &error)) {
-        QString text = QStringLiteral("%1: the pipeline cannot run:\n").arg(path);
-        for (const QString &line : error.split(u'\n'))
-            text += QStringLiteral("  - %1\n").arg(line);
-        text.chop(1);
-        throw CliError{text};
-    }
+    if (!executor.start(request, &error))
+        throw cannotRun(error);
 
     g_interrupts = 0;
     std::signal(SIGINT, onSigint);

@@ -19,6 +19,7 @@
 #include <thread>
 
 #include <ml/common/Parallel.h>
+#include <util/NameList.h>
 
 #if defined(Q_OS_UNIX)
 #include <sys/mman.h>
@@ -351,7 +352,8 @@ void Reader::readHeader(char delimiter)
 
 void Reader::checkNamedColumns() const
 {
-    const QString list = m_names.join(QStringLiteral(", "));
+    // The header may have thousands of names: the message shows the first ones.
+    const QString list = abbreviatedList(m_names);
     if (!m_options.target.isEmpty() && !m_names.contains(m_options.target))
         throw CsvError(m_name,
                        1,

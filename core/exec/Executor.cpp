@@ -389,17 +389,13 @@ QString Executor::runId() const
     return m_run ? m_run->runId : QString();
 }
 
-bool Executor::start(const RunRequest &request, QString *error)
+PipelineData Executor::plan(const RunRequest &request,
+                            QStringList &problems,
+                            QJsonObject *overridesJson) const
 {
-    if (isRunning()) {
-        *error = QStringLiteral("a run is already in progress");
-        return false;
-    }
-    QStringList problems;
     PipelineData pipeline = request.pipeline;
 
     // Overrides are applied to a copy, then validated like the node's own values.
-    QJsonObject overridesJson;
     for (auto it = request.overrides.begin(); it != request.overrides.end(); ++it) {
         Node *n = pipeline.node(pipeline.keyOf(it.key()));
         if (!n) {
@@ -408,7 +404,8 @@ bool Executor::start(const RunRequest &request, QString *error)
         }
         for (auto p = it->begin(); p != it->end(); ++p)
             n->params.insert(p.key(), p.value());
-        overridesJson.insert(it.key(), *it);
+        if (overridesJson)
+            overridesJson->insert(it.key(), *it);
     }
 
     // The selection: the targets and everything they need.
@@ -442,6 +439,29 @@ bool Executor::start(const RunRequest &request, QString *error)
             subset.removeNode(n.key);
     for (const Problem &p : validatePipeline(subset, m_registry))
         problems.append(p.toString());
+    return subset;
+}
+
+bool Executor::validate(const RunRequest &request, QString *error) const
+{
+    QStringList problems;
+    plan(request, problems, nullptr);
+    if (problems.isEmpty())
+        return true;
+    if (error)
+        *error = problems.join(u'\n');
+    return false;
+}
+
+bool Executor::start(const RunRequest &request, QString *error)
+{
+    if (isRunning()) {
+        *error = QStringLiteral("a run is already in progress");
+        return false;
+    }
+    QStringList problems;
+    QJsonObject overridesJson;
+    const PipelineData subset = plan(request, problems, &overridesJson);
     if (!problems.isEmpty()) {
         *error = problems.join(u'\n');
         return false;

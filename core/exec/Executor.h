@@ -94,6 +94,10 @@ public:
     // Checks the request (pipeline problems, unknown override or target ids) and starts the run.
     // Returns false with *error describing every problem when it cannot start.
     bool start(const RunRequest &request, QString *error);
+    // The same checks without starting anything, so that a caller creates nothing (a run
+    // store, folders) for a run that cannot start. Only the pipeline, targets and overrides
+    // of the request are read.
+    bool validate(const RunRequest &request, QString *error) const;
     void cancel();
     // Waits until the run has finished and every worker has returned; false on timeout.
     bool wait(int timeoutMs = -1);
@@ -110,6 +114,12 @@ Q_SIGNALS:
     void finished(const fb::RunResult &result);
 
 private:
+    // The request's pipeline with its overrides applied, reduced to the targets and what they
+    // need; appends every problem that prevents the run to `problems`.
+    PipelineData plan(const RunRequest &request,
+                      QStringList &problems,
+                      QJsonObject *overridesJson) const;
+
     const NodeRegistry &m_registry;
     std::unique_ptr<EventBus> m_bus;
     std::unique_ptr<QThreadPool> m_pool;

@@ -1,5 +1,6 @@
 #include "HttpParser.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace fb {
@@ -8,9 +9,31 @@ namespace {
 
 bool isTokenChar(char c)
 {
-    // RFC 9110 tchar
+    // RFC 9110 tchar (c != 0: strchr finds the terminating NUL of its set)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-           || std::strchr("!#$%&'*+-.^_`|~", c) != nullptr;
+           || (c != '\0' && std::strchr("!#$%&'*+-.^_`|~", c) != nullptr);
+}
+
+// RFC 5234 CTL (0x00-0x1F, 0x7F) other than HTAB: never valid in a request line or a field
+// value (RFC 9110 5.5: NUL, CR and LF must be rejected; a NUL would also cut the value short
+// for any C-string consumer after us). Returns the offset of the first one, or -1.
+qsizetype firstControl(QByteArrayView v)
+{
+    for (qsizetype i = 0; i < v.size(); ++i) {
+        const auto c = static_cast<unsigned char>(v[i]);
+        if ((c < 0x20 && c != '\t') || c == 0x7F)
+            return i;
+    }
+    return -1;
+}
+
+// "<what> (control character 0x1B)"
+QByteArray controlMessage(QByteArray what, char c)
+{
+    return what.append(" (control character 0x")
+        .append(
+            QByteArray::number(static_cast<unsigned char>(c), 16).rightJustified(2, '0').toUpper())
+        .append(')');
 }
 
 char lower(char c)
@@ -93,7 +116,7 @@ void HttpParser::reset()
     m_errorMessage.clear();
 }
 
-HttpParser::Result HttpParser::fail(int status, const char *message)
+HttpParser::Result HttpParser::fail(int status, const QByteArray &message)
 {
     m_errorStatus = status;
     m_errorMessage = message;
@@ -156,6 +179,8 @@ HttpParser::Result HttpParser::parseHead(const char *data)
     while (data[lineEnd] != '\n')
         ++lineEnd;
     const QByteArrayView line = trimmed(QByteArrayView(data + m_skip, lineEnd - m_skip));
+    if (const qsizetype c = firstControl(line); c >= 0)
+        return fail(400, controlMessage("malformed request line", line[c]));
     const qsizetype sp1 = line.indexOf(' ');
     const qsizetype sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
     if (sp1 <= 0 || sp2 < 0 || line.indexOf(' ', sp2 + 1) >= 0)
@@ -219,9 +244,18 @@ HttpParser::Result HttpParser::parseHead(const char *data)
         if (colon <= 0)
             return fail(400, "malformed header line (expected Name: value)");
         const QByteArrayView name = header.first(colon);
+        if (const qsizetype c = firstControl(name); c >= 0)
+            return fail(400, controlMessage("malformed header name", name[c]));
         for (char c : name)
             if (!isTokenChar(c))
                 return fail(400, "malformed header name");
+        // Checked before trimming, which would hide a bare CR at the end.
+        if (const qsizetype c = firstControl(header.sliced(colon + 1)); c >= 0)
+            return fail(400,
+                        controlMessage(QByteArray("malformed value of header '")
+                                           .append(name.first(std::min<qsizetype>(name.size(), 64)))
+                                           .append('\''),
+                                       header[colon + 1 + c]));
         const QByteArrayView value = trimmed(header.sliced(colon + 1));
         if (equalsLower(name, "content-length")) {
             const qint64 n = parseLength(value);

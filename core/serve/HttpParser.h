@@ -25,7 +25,8 @@ struct HttpRequest
 // reports how many bytes the complete request took so pipelined requests that follow are
 // parsed next. Bodies come with Content-Length or Transfer-Encoding: chunked. Limits: the
 // request line and headers together, and the body (413 before any of it is read when
-// Content-Length says so). Refused, with the status to answer: malformed syntax (400), both
+// Content-Length says so). Refused, with the status to answer: malformed syntax, including a
+// control character other than HTAB (NUL, bare CR, ...) in the request line or a header (400), both
 // Content-Length and Transfer-Encoding (400: request smuggling), other transfer codings (501),
 // HTTP versions other than 1.0/1.1 (505).
 class HttpParser
@@ -57,7 +58,7 @@ private:
     };
     enum class Body { None, Length, Chunked };
 
-    Result fail(int status, const char *message);
+    Result fail(int status, const QByteArray &message);
     Result parseHead(const char *data);
     Result parseChunks(const char *data, qsizetype size);
     void fill(const char *data, HttpRequest &request) const;

@@ -3,6 +3,7 @@
 #include "JsonText.h"
 
 #include "data/CsvReader.h"
+#include "util/NameList.h"
 
 #include <QJsonArray>
 #include <QSet>
@@ -35,11 +36,9 @@ QString ColumnCheck::message(bool unknownIsError) const
 {
     QStringList parts;
     if (!missing.isEmpty())
-        parts.append(
-            QStringLiteral("missing column(s): %1").arg(missing.join(QStringLiteral(", "))));
+        parts.append(QStringLiteral("missing column(s): %1").arg(abbreviatedList(missing)));
     if (unknownIsError && !unknown.isEmpty())
-        parts.append(
-            QStringLiteral("unknown column(s): %1").arg(unknown.join(QStringLiteral(", "))));
+        parts.append(QStringLiteral("unknown column(s): %1").arg(abbreviatedList(unknown)));
     parts.append(mistyped);
     return parts.join(QStringLiteral("; "));
 }

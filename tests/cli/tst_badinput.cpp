@@ -337,6 +337,8 @@ private Q_SLOTS:
         row("huge_number_literal.flow", "not valid JSON: illegal number");
         row("duplicate_id.flow", "nodes[1] ('a'): duplicate node id 'a'");
         row("cycle.flow", "the links form a cycle through: a, b");
+        row("unknown_type.flow", "node 'train': unknown node type 'run_shell_command'");
+        row("missing_param.flow", "node 'data', 'path': required parameter is not set");
         row("wrong_type.flow", "node 's', 'test_size': expected a number, got a string");
         row("huge_seed.flow", "node 's', 'seed': expected an integer, got 1e+300");
         row("seed_2p64.flow", "node 's', 'seed': expected an integer, got 1.84467440737e+19");
@@ -353,6 +355,21 @@ private Q_SLOTS:
         expectRefused({QStringLiteral("validate"), badDir(QStringLiteral("flow")) + file},
                       2,
                       message);
+
+        // Refused before the store is opened: `run --store NEW` in an empty folder leaves it
+        // empty (no store file, cache or artifacts).
+        const QString folder = path(QStringLiteral("fresh-store"));
+        QVERIFY(QDir().mkpath(folder));
+        const CliResult r = runCli({QStringLiteral("run"),
+                                    badDir(QStringLiteral("flow")) + file,
+                                    QStringLiteral("--store"),
+                                    folder + QStringLiteral("/new.db")});
+        QVERIFY2(r.exitCode == 2,
+                 qPrintable(QStringLiteral("exit %1: %2").arg(r.exitCode).arg(r.err)));
+        QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        QCOMPARE(QDir(folder).entryList(QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden),
+                 QStringList());
+        QVERIFY(QDir(folder).removeRecursively());
     }
 
     void generatedFlowFiles()
@@ -409,6 +426,63 @@ private Q_SLOTS:
                       2,
                       message,
                       output);
+    }
+
+    // A 10,000-column file: messages name the missing column and the file, and only the first
+    // 20 of the file's columns (the whole header line used to be echoed: 150 KB of message).
+    void wideCsvMessagesStayShort()
+    {
+        QByteArray header;
+        QByteArray row;
+        for (int i = 0; i < 10000; ++i) {
+            header += "extra_column_" + QByteArray::number(i) + ',';
+            row += "1,";
+        }
+        const QString partial = path(QStringLiteral("work/wide.csv"));
+        QVERIFY(
+            writeFile(partial,
+                      header + "sepal_length,sepal_width,petal_length\n" + row + "5.1,3.5,1.4\n"));
+        // predict: the model's missing input by name, not the file's 10,003 others.
+        expectRefused({QStringLiteral("predict"), goodModel(), partial},
+                      2,
+                      QStringLiteral(
+                          "wide.csv does not fit the model: missing column(s): petal_width"));
+        CliResult r = runCli({QStringLiteral("predict"), goodModel(), partial});
+        QVERIFY2(r.err.size() < 1000, qPrintable(r.err.left(2000)));
+
+        // As a pipeline's data, lacking the pipeline's target: the run fails at the reader.
+        const QString flow = path(QStringLiteral("work/wide.flow"));
+        QVERIFY(writeFile(flow, trainingPipeline(partial)));
+        r = runCli({QStringLiteral("run"), flow, QStringLiteral("--store"), store()});
+        QCOMPARE(r.exitCode, 3);
+        const QString all = r.err + r.out;
+        QVERIFY2(all.contains(QStringLiteral("wide.csv")), qPrintable(all.left(2000)));
+        QVERIFY2(all.contains(QStringLiteral(
+                     "target column 'species' not found; columns are: extra_column_0, "
+                     "extra_column_1, ")),
+                 qPrintable(all.left(2000)));
+        QVERIFY2(all.contains(QStringLiteral("extra_column_19, … and 9983 more")),
+                 qPrintable(all.left(2000)));
+        QVERIFY(!all.contains(QStringLiteral("extra_column_20")));
+        QVERIFY2(all.size() < 4000, qPrintable(QString::number(all.size())));
+
+        // Every input plus 10,000 others: scored, with a short note on the ignored ones.
+        const QString full = path(QStringLiteral("work/wide_full.csv"));
+        QVERIFY(writeFile(full,
+                          header + "sepal_length,sepal_width,petal_length,petal_width\n" + row
+                              + "5.1,3.5,1.4,0.2\n"));
+        const QString scored = path(QStringLiteral("work/wide_scored.csv"));
+        r = runCli({QStringLiteral("predict"), goodModel(), full, QStringLiteral("-o"), scored});
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err.left(2000)));
+        QVERIFY2(r.err.contains(QStringLiteral(
+                     "note: ignoring column(s) the model does not use: extra_column_0, ")),
+                 qPrintable(r.err.left(2000)));
+        QVERIFY2(r.err.contains(QStringLiteral("extra_column_19, … and 9980 more")),
+                 qPrintable(r.err.left(2000)));
+        QVERIFY2(r.err.size() < 1000, qPrintable(QString::number(r.err.size())));
+        QVERIFY(readFile(scored).contains("setosa"));
+        for (const QString &f : {partial, flow, full, scored})
+            QFile::remove(f);
     }
 
     // The same files as a pipeline's data: the run fails (exit 3) at the reader, is recorded as
@@ -574,6 +648,17 @@ private Q_SLOTS:
         row("not_an_object.http", 400, "the body must be a JSON object");
         row("instances_not_array.http", 400, "instances must be an array");
         row("csv_unterminated_quote.http", 400, "unterminated quoted field");
+        // RFC 9110 5.5: no NUL, CR, LF or other control character (HTAB aside) in a field.
+        row("nul_in_header_value.http",
+            400,
+            "malformed value of header 'X-Trace' (control character 0x00)");
+        row("nul_in_header_name.http", 400, "malformed header name (control character 0x00)");
+        row("bare_cr_in_header_value.http",
+            400,
+            "malformed value of header 'X-Trace' (control character 0x0D)");
+        row("escape_in_header_value.http",
+            400,
+            "malformed value of header 'X-Trace' (control character 0x1B)");
         row("generated: 100k nested arrays", 400, "too deeply nested");
         row("generated: 70 KB header", 431, "the request line and headers are too large");
         row("generated: 2 MB body", 413, "the request body is larger than the server's limit");
@@ -606,6 +691,14 @@ private Q_SLOTS:
         QCOMPARE(answer.status, status);
         if (answer.status == status)
             QVERIFY2(answer.error().contains(message), answer.body.constData());
+        // MLflow's error shape: {"error_code": ..., "message": ...}.
+        const QString errorCode = QJsonDocument::fromJson(answer.body)
+                                      .object()
+                                      .value(QStringLiteral("error_code"))
+                                      .toString();
+        QVERIFY2(!errorCode.isEmpty(), answer.body.constData());
+        if (file.contains(u"_header"))
+            QCOMPARE(errorCode, QStringLiteral("BAD_REQUEST"));
         // The server is unharmed: the next client gets the right answer.
         const HttpAnswer good = exchange(m_port, goodRequest);
         QCOMPARE(good.status, 200);
