@@ -44,7 +44,8 @@ run_asan() {
   local t0
   t0=$(date +%s)
   [ -f build-asan/build.ninja ] || cmake --preset asan
-  cmake --build build-asan --parallel "$(nproc)"
+  # A function called from `||` runs without errexit: a failed build must stop here.
+  cmake --build build-asan --parallel "$(nproc)" || return 1
   echo "sanitize.sh: asan build took $(elapsed "$t0") s" >&2
   local logs=$ROOT/build-asan/sanitizer-logs
   rm -rf "$logs" && mkdir -p "$logs"
@@ -73,7 +74,7 @@ run_tsan() {
              sed -nE 's/^ *Test +#[0-9]+: ([a-z]+)\/([a-z0-9_]+)$/tst_\1_\2/p'); do
     targets+=("$t")
   done
-  cmake --build build-tsan --parallel "$(nproc)" --target "${targets[@]}"
+  cmake --build build-tsan --parallel "$(nproc)" --target "${targets[@]}" || return 1
   echo "sanitize.sh: tsan build took $(elapsed "$t0") s (${targets[*]})" >&2
   local logs=$ROOT/build-tsan/sanitizer-logs
   rm -rf "$logs" && mkdir -p "$logs"
