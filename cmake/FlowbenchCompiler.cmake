@@ -33,3 +33,26 @@ if(FLOWBENCH_SANITIZE)
         target_link_options(flowbench_options INTERFACE -fno-sanitize-recover=all)
     endif()
 endif()
+
+# Flowbench's own libraries (flowbench_ml, _core, _serve, _ui) are shared by default: statically
+# linked, each of the ~60 test and bench executables carried its own copy of them and of their
+# debug info (~150 MB apiece, >10 GB per build tree, which filled the CI machine's disk), and
+# every link took seconds. The release package (scripts/package.sh) links them statically.
+# Installed shared, they go to a private directory (lib/flowbench) found through RUNPATH.
+option(FLOWBENCH_SHARED_LIBS "Build Flowbench's libraries as shared libraries" ON)
+set(FLOWBENCH_PRIVATE_LIBDIR "${CMAKE_INSTALL_LIBDIR}/flowbench")
+if(FLOWBENCH_SHARED_LIBS)
+    # Executables find the private libraries relative to themselves wherever the tree lands.
+    set(CMAKE_INSTALL_RPATH "$ORIGIN/../${FLOWBENCH_PRIVATE_LIBDIR}")
+endif()
+
+function(flowbench_add_library name)
+    if(FLOWBENCH_SHARED_LIBS)
+        add_library(${name} SHARED ${ARGN})
+        set_target_properties(${name} PROPERTIES INSTALL_RPATH "$ORIGIN")
+        install(TARGETS ${name} LIBRARY DESTINATION "${FLOWBENCH_PRIVATE_LIBDIR}" NAMELINK_SKIP)
+    else()
+        add_library(${name} STATIC ${ARGN})
+    endif()
+    set_target_properties(${name} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+endfunction()

@@ -34,6 +34,7 @@ elif [ ! -f "$BUILD_DIR/build.ninja" ]; then
     -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DFLOWBENCH_BUILD_FUZZERS=ON \
     -DFLOWBENCH_SANITIZE=address,undefined \
+    -DFLOWBENCH_SHARED_LIBS=OFF \
     -DFLOWBENCH_BUILD_TESTS=OFF -DFLOWBENCH_BUILD_GUI=OFF -DFLOWBENCH_BUILD_BENCH=OFF
 fi
 build_targets=()
