@@ -3,6 +3,7 @@
 #include "DelayQueue.h"
 #include "NodeContext.h"
 #include "RunState.h"
+#include "TaskPool.h"
 #include "pipeline/NodeRegistry.h"
 #include "pipeline/PipelineFile.h"
 #include "pipeline/Validation.h"
@@ -21,8 +22,8 @@
 #include <QMetaMethod>
 #include <QPointer>
 #include <QRandomGenerator>
+#include <QThread>
 #include <QSet>
-#include <QThreadPool>
 
 #include <unistd.h>
 
@@ -354,13 +355,11 @@ Executor::Executor(const NodeRegistry &registry, QObject *parent)
     : QObject(parent)
     , m_registry(registry)
     , m_bus(std::make_unique<EventBus>())
-    , m_pool(std::make_unique<QThreadPool>())
+    , m_pool(std::make_unique<TaskPool>(QThread::idealThreadCount()))
     , m_delays(std::make_unique<DelayQueue>())
 {
     qRegisterMetaType<fb::RunResult>();
     qRegisterMetaType<fb::RunEvent>();
-    m_pool->setMaxThreadCount(QThread::idealThreadCount());
-    m_pool->setObjectName(QStringLiteral("flowbench-executor"));
 }
 
 Executor::~Executor()

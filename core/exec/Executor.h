@@ -14,13 +14,13 @@
 
 #include "OutputCache.h"
 
-class QThreadPool;
 
 namespace fb {
 
 class EventBus;
 class NodeRegistry;
 class DelayQueue;
+class TaskPool;
 struct RunState;
 
 struct RunRequest
@@ -122,7 +122,7 @@ private:
 
     const NodeRegistry &m_registry;
     std::unique_ptr<EventBus> m_bus;
-    std::unique_ptr<QThreadPool> m_pool;
+    std::unique_ptr<TaskPool> m_pool;
     std::unique_ptr<DelayQueue> m_delays;
     std::shared_ptr<RunState> m_run;
     // Outputs of the last run by task key, reused in memory by the next run (GUI re-runs).

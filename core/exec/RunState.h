@@ -17,11 +17,11 @@
 #include <mutex>
 #include <vector>
 
-class QThreadPool;
 
 namespace fb {
 
 class DelayQueue;
+class TaskPool;
 class OutputCache;
 
 struct TaskInput
@@ -58,14 +58,14 @@ struct Task
 
 struct RunState
 {
-    RunState(EventBus &bus, QThreadPool &pool, DelayQueue &delays)
+    RunState(EventBus &bus, TaskPool &pool, DelayQueue &delays)
         : bus(bus)
         , pool(pool)
         , delays(delays)
     {}
 
     EventBus &bus;
-    QThreadPool &pool;
+    TaskPool &pool;
     DelayQueue &delays;
 
     QString runId;
