@@ -10,7 +10,7 @@ PACKAGES=(
   qt6-base-dev qt6-charts-dev qt6-httpserver-dev qt6-websockets-dev qt6-svg-dev
   libqt6sql6-sqlite libqt6sql6-psql libqt6opengl6-dev libxkbcommon-dev libqt6svg6
   # numerics
-  libeigen3-dev libopenblas-dev libopenblas0-pthread libfast-float-dev
+  libeigen3-dev libopenblas-dev libopenblas0-pthread libfast-float-dev libxxhash-dev
   # SQLite CLI for inspecting stores; PostgreSQL for the shared-store tests
   sqlite3 postgresql
   # GUI tests and screenshots

@@ -46,7 +46,8 @@ void loadTrainingData(const TablePtr &table, TargetKind target, TrainingData &ou
 // refused by name; returns -1 for missing targets when `allowMissing`.
 Eigen::VectorXi encodeClasses(const Table &table, int targetColumn, const QStringList &classes);
 
-// SHA-256 of the numeric feature and target values, for lineage.
+// A hash of the numeric feature and target values, for lineage: BLAKE2b-256 over the
+// target and the XXH64 of each feature column.
 QString hashTrainingData(const ConstMatrixMap &X, const Table &table, int targetColumn);
 
 } // namespace fb

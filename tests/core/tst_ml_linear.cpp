@@ -2,9 +2,12 @@
 // persistence, validation and observer behaviour.
 
 #include <ml/common/Estimator.h>
+#include <ml/common/Parallel.h>
 #include <ml/linear/LinearRegression.h>
 #include <ml/linear/LogisticRegression.h>
 #include <ml/metrics/Metrics.h>
+
+#include <Eigen/Cholesky>
 
 #include <QFile>
 #include <QJsonArray>
@@ -249,6 +252,7 @@ private Q_SLOTS:
     void paramsValidation_data();
     void paramsValidation();
     void badInputRejected();
+    void largeFitsThreadIndependent();
 
 private:
     bool m_haveSklearn = false;
@@ -720,6 +724,52 @@ void tst_MlLinear::badInputRejected()
     LinearRegression linear;
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, linear.fit(X, Eigen::VectorXd::Zero(9)));
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, linear.fit(withNan, Eigen::VectorXd::Zero(10)));
+}
+
+// Data large enough that the passes over X are cut into parts run on both threads: the fits
+// must be bit-identical whatever the thread budget, and ridge must match the normal equations
+// solved directly.
+void tst_MlLinear::largeFitsThreadIndependent()
+{
+    const Eigen::Index n = 20000, p = 40;
+    std::srand(7);
+    Eigen::MatrixXd X = Eigen::MatrixXd::Random(n, p);
+    X.col(3).array() += 1000.0; // a large mean: centring must not lose the column
+    const Eigen::VectorXd truth = Eigen::VectorXd::LinSpaced(p, -1.0, 1.0);
+    const Eigen::VectorXd y = (X * truth).array() + 5.0 + 0.1 * Eigen::ArrayXd::Random(n);
+    Eigen::VectorXi labels(n);
+    for (Eigen::Index i = 0; i < n; ++i)
+        labels[i] = y[i] - 1000.0 * truth[3] > 5.0 ? 1 : 0;
+
+    LinearRegressionParams rp;
+    rp.alpha = 10.0;
+    LinearRegression ridge1(rp), ridge2(rp);
+    LogisticRegression logistic1, logistic2;
+    fb::ml::setThreadBudget(1);
+    ridge1.fit(X, y);
+    logistic1.fit(X, labels, 2);
+    fb::ml::setThreadBudget(2);
+    ridge2.fit(X, y);
+    logistic2.fit(X, labels, 2);
+    fb::ml::setThreadBudget(1);
+    QCOMPARE(ridge2.coefficients(), ridge1.coefficients());
+    QCOMPARE(ridge2.intercept(), ridge1.intercept());
+    QCOMPARE(logistic2.coefficients(), logistic1.coefficients());
+    QCOMPARE(logistic2.intercepts(), logistic1.intercepts());
+
+    const Eigen::RowVectorXd mean = X.colwise().mean();
+    const Eigen::MatrixXd Xc = X.rowwise() - mean;
+    Eigen::MatrixXd A = Xc.transpose() * Xc;
+    A.diagonal().array() += rp.alpha;
+    const Eigen::VectorXd w = A.ldlt().solve(Xc.transpose() * (y.array() - y.mean()).matrix());
+    const double deviation = (ridge1.coefficients() - w).cwiseAbs().maxCoeff();
+    QVERIFY2(deviation < 1e-9, qPrintable(QString::number(deviation)));
+    QVERIFY(std::abs(ridge1.intercept() - (y.mean() - mean.dot(w))) < 1e-6);
+
+    Eigen::MatrixXd withInf = X;
+    withInf(n - 1, p - 1) = std::numeric_limits<double>::infinity();
+    LinearRegression rejecting(rp);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, rejecting.fit(withInf, y));
 }
 
 QTEST_GUILESS_MAIN(tst_MlLinear)

@@ -18,7 +18,9 @@ namespace fb::ml {
 // - Iterations: distances by the GEMM identity ||x||^2 - 2 x'c + ||c||^2 over row blocks in
 //   parallel (the fast part; as scikit-learn's lloyd). The identity loses precision when two
 //   centres are nearly equidistant, so such points (gap below a rounding bound) are re-assigned
-//   with exactly computed distances: the assignment is the exact nearest centre.
+//   with exactly computed distances: the assignment is the exact nearest centre. After the
+//   first iteration of a run, Hamerly's bounds (G. Hamerly, "Making k-means even faster", SDM
+//   2010) skip the rows that provably keep their centre: the same labels, far fewer distances.
 // - Stopping: labels unchanged, or the summed squared centre shift <= tolerance * mean feature
 //   variance (scikit-learn's relative tolerance); then one last assignment as scikit-learn does.
 // - Empty clusters take the points farthest from their centres (as scikit-learn).

@@ -21,6 +21,47 @@ Eigen::Index blockRows(Eigen::Index features)
                                     8192);
 }
 
+// Cuts the rows of X into `parts` parts (by the same rule for every caller), processes them
+// in parallel under the thread budget, and calls fn(part, Xc, r, nb) for every block of each
+// part in row order, Xc being rows [r, r + nb) of X centred into a per-thread copy.
+template<typename Fn>
+void forEachCentredBlock(const Eigen::Ref<const Eigen::MatrixXd> &X,
+                         const Eigen::Ref<const Eigen::VectorXd> &mean,
+                         Eigen::Index block,
+                         int parts,
+                         Observer &observer,
+                         Fn &&fn)
+{
+    const Eigen::Index n = X.rows();
+    const Eigen::Index p = X.cols();
+    parallelFor(parts, 1, [&](Eigen::Index first, Eigen::Index last) {
+        Eigen::MatrixXd centred(block, p);
+        for (Eigen::Index part = first; part < last; ++part) {
+            const Eigen::Index r0 = n * part / parts;
+            const Eigen::Index r1 = n * (part + 1) / parts;
+            for (Eigen::Index r = r0; r < r1; r += block) {
+                if (observer.cancelled())
+                    throw Cancelled{};
+                const Eigen::Index nb = std::min(block, r1 - r);
+                auto Xc = centred.topRows(nb);
+                Xc = X.middleRows(r, nb).rowwise() - mean.transpose();
+                fn(part, Xc, r, nb);
+            }
+        }
+    });
+}
+
+Eigen::Index blockFor(const Eigen::Ref<const Eigen::MatrixXd> &X)
+{
+    return std::min<Eigen::Index>(blockRows(X.cols()), std::max<Eigen::Index>(X.rows(), 1));
+}
+
+// Small problems in one part: the partial results would cost more than they save.
+int partsFor(Eigen::Index n, Eigen::Index block)
+{
+    return n >= 8 * block ? kParts : 1;
+}
+
 } // namespace
 
 CentredCrossProducts centredCrossProducts(const Eigen::Ref<const Eigen::MatrixXd> &X,
@@ -29,39 +70,30 @@ CentredCrossProducts centredCrossProducts(const Eigen::Ref<const Eigen::MatrixXd
                                           double yMean,
                                           Observer &observer)
 {
-    const Eigen::Index n = X.rows();
     const Eigen::Index p = X.cols();
-    const Eigen::Index block = std::min<Eigen::Index>(blockRows(p), std::max<Eigen::Index>(n, 1));
-    // Small problems in one part: the partial matrices would cost more than they save.
-    const int parts = n >= 8 * block ? kParts : 1;
+    const Eigen::Index block = blockFor(X);
+    const int parts = partsFor(X.rows(), block);
     // BLAS stays single-threaded even for one part: a multithreaded SYRK sums in an order
     // that depends on its thread count, and the result would depend on the budget.
     const BlasSerialScope serialBlas;
     std::vector<Eigen::MatrixXd> grams(size_t(parts), Eigen::MatrixXd::Zero(p, p));
     std::vector<Eigen::VectorXd> xtys(size_t(parts), Eigen::VectorXd::Zero(y ? p : 0));
 
-    parallelFor(parts, 1, [&](Eigen::Index first, Eigen::Index last) {
-        Eigen::MatrixXd centred(block, p);
-        Eigen::VectorXd yc(block);
-        for (Eigen::Index part = first; part < last; ++part) {
-            const Eigen::Index r0 = n * part / parts;
-            const Eigen::Index r1 = n * (part + 1) / parts;
-            auto &gram = grams[size_t(part)];
-            for (Eigen::Index r = r0; r < r1; r += block) {
-                if (observer.cancelled())
-                    throw Cancelled{};
-                const Eigen::Index nb = std::min(block, r1 - r);
-                auto Xc = centred.topRows(nb);
-                Xc = X.middleRows(r, nb).rowwise() - mean.transpose();
-                gram.selfadjointView<Eigen::Lower>().rankUpdate(Xc.transpose());
-                if (y) {
-                    auto ycb = yc.head(nb);
-                    ycb = (Eigen::Map<const Eigen::VectorXd>(y + r, nb).array() - yMean).matrix();
-                    xtys[size_t(part)].noalias() += Xc.transpose() * ycb;
-                }
-            }
-        }
-    });
+    forEachCentredBlock(X,
+                        mean,
+                        block,
+                        parts,
+                        observer,
+                        [&](Eigen::Index part, const auto &Xc, Eigen::Index r, Eigen::Index nb) {
+                            grams[size_t(part)].selfadjointView<Eigen::Lower>().rankUpdate(
+                                Xc.transpose());
+                            if (y) {
+                                const Eigen::VectorXd yc
+                                    = (Eigen::Map<const Eigen::VectorXd>(y + r, nb).array() - yMean)
+                                          .matrix();
+                                xtys[size_t(part)].noalias() += Xc.transpose() * yc;
+                            }
+                        });
 
     CentredCrossProducts out;
     out.gram = std::move(grams[0]);
@@ -72,6 +104,55 @@ CentredCrossProducts centredCrossProducts(const Eigen::Ref<const Eigen::MatrixXd
         out.xty = std::move(xtys[0]);
         for (int part = 1; part < parts; ++part)
             out.xty += xtys[size_t(part)];
+    }
+    return out;
+}
+
+Eigen::VectorXd columnMeans(const Eigen::Ref<const Eigen::MatrixXd> &X)
+{
+    Eigen::VectorXd mean(X.cols());
+    // Columns of at least ~64K values per chunk: a thread for less costs more than it saves.
+    const Eigen::Index minColumns
+        = std::max<Eigen::Index>(1, 65536 / std::max<Eigen::Index>(X.rows(), 1));
+    parallelFor(X.cols(), minColumns, [&](Eigen::Index first, Eigen::Index last) {
+        for (Eigen::Index j = first; j < last; ++j)
+            mean[j] = X.col(j).mean();
+    });
+    return mean;
+}
+
+CentredResiduals centredResiduals(const Eigen::Ref<const Eigen::MatrixXd> &X,
+                                  const Eigen::Ref<const Eigen::VectorXd> &mean,
+                                  const Eigen::Ref<const Eigen::VectorXd> &y,
+                                  double yMean,
+                                  const Eigen::Ref<const Eigen::VectorXd> &w,
+                                  Observer &observer)
+{
+    const Eigen::Index p = X.cols();
+    const Eigen::Index block = blockFor(X);
+    const int parts = partsFor(X.rows(), block);
+    const BlasSerialScope serialBlas; // as in centredCrossProducts
+    std::vector<Eigen::VectorXd> xtrs(size_t(parts), Eigen::VectorXd::Zero(p));
+    std::vector<double> sses(size_t(parts), 0.0);
+
+    forEachCentredBlock(X,
+                        mean,
+                        block,
+                        parts,
+                        observer,
+                        [&](Eigen::Index part, const auto &Xc, Eigen::Index r, Eigen::Index nb) {
+                            Eigen::VectorXd res = (y.segment(r, nb).array() - yMean).matrix();
+                            res.noalias() -= Xc * w;
+                            xtrs[size_t(part)].noalias() += Xc.transpose() * res;
+                            sses[size_t(part)] += res.squaredNorm();
+                        });
+
+    CentredResiduals out;
+    out.xtr = std::move(xtrs[0]);
+    out.sse = sses[0];
+    for (int part = 1; part < parts; ++part) {
+        out.xtr += xtrs[size_t(part)];
+        out.sse += sses[size_t(part)];
     }
     return out;
 }

@@ -26,4 +26,24 @@ CentredCrossProducts centredCrossProducts(const Eigen::Ref<const Eigen::MatrixXd
                                           double yMean,
                                           Observer &observer);
 
+// Column means of X, the columns in parallel under the thread budget (each summed in row
+// order, so the result does not depend on the thread count).
+Eigen::VectorXd columnMeans(const Eigen::Ref<const Eigen::MatrixXd> &X);
+
+// The residual statistics of a least-squares fit w on the same centred data, in one pass:
+//   xtr = sum_i (x_i - mean) r_i  and  sse = sum_i r_i^2,  r_i = (y_i - yMean) - (x_i - mean)'w
+// Parts and order as centredCrossProducts; checks cancellation once per block.
+struct CentredResiduals
+{
+    Eigen::VectorXd xtr;
+    double sse = 0.0;
+};
+
+CentredResiduals centredResiduals(const Eigen::Ref<const Eigen::MatrixXd> &X,
+                                  const Eigen::Ref<const Eigen::VectorXd> &mean,
+                                  const Eigen::Ref<const Eigen::VectorXd> &y,
+                                  double yMean,
+                                  const Eigen::Ref<const Eigen::VectorXd> &w,
+                                  Observer &observer);
+
 } // namespace fb::ml

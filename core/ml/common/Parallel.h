@@ -3,8 +3,8 @@
 #include <Eigen/Core>
 
 #include <algorithm>
-#include <exception>
 #include <atomic>
+#include <exception>
 #include <thread>
 #include <vector>
 
@@ -29,40 +29,40 @@ public:
     BlasSerialScope &operator=(const BlasSerialScope &) = delete;
 };
 
+namespace detail {
+// Runs task(context, c) for every c in [0, chunks) and returns when all have finished: chunk 0
+// on the calling thread, the others on a persistent pool of worker threads (started once,
+// then reused: starting threads for every loop cost more than short loops themselves), or
+// on threads started for this call when the pool is already running another loop (a loop
+// nested in a chunk, or several tasks' loops at once). `task` must not throw.
+void runChunks(int chunks, void (*task)(void *context, int chunk), void *context);
+} // namespace detail
+
 // Calls fn(begin, end) on up to threadBudget() contiguous chunks of [0, n), each at least
 // `minChunk` long; the calling thread takes the first chunk. Exceptions from chunks are
 // rethrown on the calling thread (the first one wins).
 template<typename Fn>
 void parallelFor(Eigen::Index n, Eigen::Index minChunk, Fn &&fn)
 {
-    const Eigen::Index maxChunks = std::max<Eigen::Index>(1, n / std::max<Eigen::Index>(1, minChunk));
+    const Eigen::Index maxChunks = std::max<Eigen::Index>(1,
+                                                          n / std::max<Eigen::Index>(1, minChunk));
     const int chunks = int(std::min<Eigen::Index>(threadBudget(), maxChunks));
     if (chunks <= 1 || n <= 1) {
         fn(Eigen::Index(0), n);
         return;
     }
     const BlasSerialScope serialBlas;
-    std::vector<std::thread> threads;
     std::vector<std::exception_ptr> errors(static_cast<size_t>(chunks));
-    auto bounds = [&](int c) { return std::pair<Eigen::Index, Eigen::Index>(n * c / chunks, n * (c + 1) / chunks); };
-    for (int c = 1; c < chunks; ++c) {
-        threads.emplace_back([&, c] {
-            try {
-                const auto [b, e] = bounds(c);
-                fn(b, e);
-            } catch (...) {
-                errors[size_t(c)] = std::current_exception();
-            }
-        });
-    }
-    try {
-        const auto [b, e] = bounds(0);
-        fn(b, e);
-    } catch (...) {
-        errors[0] = std::current_exception();
-    }
-    for (auto &t : threads)
-        t.join();
+    auto body = [&](int c) {
+        try {
+            fn(n * c / chunks, n * (c + 1) / chunks);
+        } catch (...) {
+            errors[size_t(c)] = std::current_exception();
+        }
+    };
+    using Body = decltype(body);
+    detail::runChunks(
+        chunks, [](void *context, int c) { (*static_cast<Body *>(context))(c); }, &body);
     for (const auto &e : errors)
         if (e)
             std::rethrow_exception(e);

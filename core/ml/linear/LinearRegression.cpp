@@ -1,5 +1,7 @@
 #include "LinearRegression.h"
 
+#include "ml/common/Gram.h"
+
 #include <Eigen/Cholesky>
 #include <Eigen/QR>
 
@@ -29,15 +31,6 @@ std::string number(double v)
     return out.str();
 }
 
-// Rows per block: the centred copy of a block stays in cache (<= ~512 KB) while it is used,
-// and the full centred X is never materialised.
-Eigen::Index blockRows(Eigen::Index features)
-{
-    return std::clamp<Eigen::Index>(Eigen::Index(65536) / std::max<Eigen::Index>(features, 1),
-                                    64,
-                                    8192);
-}
-
 // Least squares on centred data through the normal equations (X'X + alpha I) w = X'y. X'X is
 // accumulated block by block; the singularity test and LDLT work on the Jacobi-scaled
 // matrix D^-1 (X'X + alpha I) D^-1, so that the units of the features do not matter.
@@ -56,24 +49,24 @@ public:
         , m_yMean(yMean)
         , m_alpha(alpha)
         , m_observer(observer)
-        , m_block(std::min<Eigen::Index>(blockRows(X.cols()), std::max<Eigen::Index>(X.rows(), 1)))
-        , m_xc(m_block, X.cols())
-        , m_r(m_block)
     {}
 
     // Solves for w; also sets meanSquaredError() and singular().
     void solve(Eigen::VectorXd &w)
     {
         const Eigen::Index p = m_X.cols();
-        Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(p, p);
-        Eigen::VectorXd xty = Eigen::VectorXd::Zero(p);
-        forEachCentredBlock([&](const auto &Xc, Eigen::Index r0, Eigen::Index nb) {
-            // SYRK on the lower triangle: X_c' X_c, half the flops of a GEMM.
-            gram.selfadjointView<Eigen::Lower>().rankUpdate(Xc.transpose());
-            xty.noalias() += Xc.transpose() * (m_y.segment(r0, nb).array() - m_yMean).matrix();
-        });
+        // Both passes over X run on all cores of the budget (Gram.h).
+        CentredCrossProducts products = centredCrossProducts(m_X,
+                                                             m_xMean,
+                                                             m_y.data(),
+                                                             m_yMean,
+                                                             m_observer);
+        Eigen::MatrixXd &gram = products.gram;
+        const Eigen::VectorXd &xty = products.xty;
+        if (!gram.allFinite() || !xty.allFinite())
+            throw std::invalid_argument("X or y contains values so large that X'X overflows");
         gram.diagonal().array() += m_alpha;
-        m_gram = gram.selfadjointView<Eigen::Lower>();
+        m_gram = std::move(gram);
 
         m_scale = m_gram.diagonal().cwiseSqrt();
         for (Eigen::Index j = 0; j < p; ++j)
@@ -96,15 +89,10 @@ public:
         // One step of iterative refinement with the residual computed from X itself (the
         // corrected semi-normal equations, Bjorck, "Numerical Methods for Least Squares
         // Problems", 1996, sec. 6.6.5): recovers most of the accuracy that forming X'X loses.
-        Eigen::VectorXd xtr = Eigen::VectorXd::Zero(p);
-        double sse = 0.0;
-        forEachCentredBlock([&](const auto &Xc, Eigen::Index r0, Eigen::Index nb) {
-            auto r = m_r.head(nb);
-            r = (m_y.segment(r0, nb).array() - m_yMean).matrix();
-            r.noalias() -= Xc * w;
-            xtr.noalias() += Xc.transpose() * r;
-            sse += r.squaredNorm();
-        });
+        const CentredResiduals residuals
+            = centredResiduals(m_X, m_xMean, m_y, m_yMean, w, m_observer);
+        const Eigen::VectorXd &xtr = residuals.xtr;
+        double sse = residuals.sse;
         const Eigen::VectorXd dw = solveNormal(xtr - m_alpha * w);
         w += dw;
         // ||r - X dw||^2 without another pass over X; dw is tiny, so no cancellation.
@@ -117,22 +105,6 @@ public:
     bool singular() const { return m_singular; }
 
 private:
-    template<typename Fn>
-    void forEachCentredBlock(Fn &&fn)
-    {
-        const Eigen::Index n = m_X.rows();
-        for (Eigen::Index r0 = 0; r0 < n; r0 += m_block) {
-            if (m_observer.cancelled())
-                throw Cancelled{};
-            const Eigen::Index nb = std::min(m_block, n - r0);
-            auto Xc = m_xc.topRows(nb);
-            // Centring a copy of the block, not X'X - n mu mu': no cancellation when the
-            // means are large compared with the spread.
-            Xc = m_X.middleRows(r0, nb).rowwise() - m_xMean.transpose();
-            fn(Xc, r0, nb);
-        }
-    }
-
     Eigen::VectorXd solveNormal(const Eigen::VectorXd &rhs) const
     {
         if (m_singular)
@@ -147,9 +119,6 @@ private:
     double m_yMean;
     double m_alpha;
     Observer &m_observer;
-    Eigen::Index m_block;
-    Eigen::MatrixXd m_xc;
-    Eigen::VectorXd m_r;
     Eigen::MatrixXd m_gram; // X'X + alpha I, both triangles
     Eigen::VectorXd m_scale;
     Eigen::LDLT<Eigen::MatrixXd> m_ldlt;
@@ -184,16 +153,19 @@ void LinearRegression::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
                                     + std::to_string(y.size()) + " values");
     if (X.rows() == 0 || X.cols() == 0)
         throw std::invalid_argument("linear regression needs at least one sample and one feature");
-    if (!X.allFinite() || !y.allFinite())
-        throw std::invalid_argument("X or y contains NaN or infinite values");
     if (observer.cancelled())
         throw Cancelled{};
 
     // The intercept is not penalised: fit on centred data, then b = mean(y) - mean(X) w
     // (as sklearn's _preprocess_data does for LinearRegression and Ridge).
-    const Eigen::VectorXd xMean = m_params.fitIntercept
-                                      ? Eigen::VectorXd(X.colwise().mean().transpose())
-                                      : Eigen::VectorXd::Zero(X.cols());
+    // The column means (taken even without an intercept) double as the check for NaN and
+    // infinity, which make their column's mean non-finite: one pass over X fewer.
+    const Eigen::VectorXd columnMean = columnMeans(X);
+    if (!columnMean.allFinite() || !y.allFinite())
+        throw std::invalid_argument("X or y contains NaN or infinite values (or values whose "
+                                    "sum overflows)");
+    const Eigen::VectorXd xMean = m_params.fitIntercept ? columnMean
+                                                        : Eigen::VectorXd::Zero(X.cols());
     const double yMean = m_params.fitIntercept ? y.mean() : 0.0;
 
     NormalEquations normal(X, y, xMean, yMean, m_params.alpha, observer);

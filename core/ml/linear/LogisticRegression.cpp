@@ -1,5 +1,6 @@
 #include "LogisticRegression.h"
 
+#include "ml/common/Parallel.h"
 #include "ml/optim/Lbfgs.h"
 
 #include <algorithm>
@@ -7,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace fb::ml {
 
@@ -53,10 +55,16 @@ public:
         , m_fitIntercept(fitIntercept)
         , m_observer(observer)
         , m_block(std::min<Eigen::Index>(blockRows(X.cols()), std::max<Eigen::Index>(X.rows(), 1)))
-        , m_z(m_block, k)
-        , m_rowMax(m_block)
-        , m_rowSum(m_block)
-    {}
+        , m_parts(X.rows() >= kParts * m_block ? kParts : 1)
+        , m_work(size_t(m_parts))
+    {
+        for (Part &part : m_work) {
+            part.z.resize(m_block, k);
+            part.rowMax.resize(m_block);
+            part.rowSum.resize(m_block);
+            part.grad.resize(parameterCount());
+        }
+    }
 
     Eigen::Index parameterCount() const { return (m_X.cols() + (m_fitIntercept ? 1 : 0)) * m_k; }
 
@@ -68,27 +76,19 @@ public:
             throw Cancelled{};
         const Eigen::Index p = m_X.cols();
         const Eigen::Map<const Eigen::MatrixXd> W(theta.data(), p, m_k);
-        Eigen::Map<Eigen::MatrixXd> gradW(grad.data(), p, m_k);
-        gradW.setZero();
-        if (m_fitIntercept)
-            grad.tail(m_k).setZero();
-
-        double loss = 0.0;
-        const Eigen::Index n = m_X.rows();
-        for (Eigen::Index r0 = 0; r0 < n; r0 += m_block) {
-            const Eigen::Index nb = std::min(m_block, n - r0);
-            const auto Xb = m_X.middleRows(r0, nb);
-            auto Z = m_z.topRows(nb);
-            Z.noalias() = Xb * W;
-            if (m_fitIntercept)
-                Z.rowwise() += theta.tail(m_k).transpose();
-            loss += m_k == 1 ? binaryBlock(Z.col(0), r0) : multinomialBlock(Z, r0);
-            // Z now holds the residuals dloss/dz.
-            gradW.noalias() += Xb.transpose() * Z;
-            if (m_fitIntercept)
-                grad.tail(m_k) += Z.colwise().sum().transpose();
+        // The rows in a fixed number of parts on every core of the budget, each part with its
+        // own gradient, summed in part order: the result does not depend on the thread count.
+        parallelFor(m_parts, 1, [&](Eigen::Index first, Eigen::Index last) {
+            for (Eigen::Index part = first; part < last; ++part)
+                evaluatePart(m_work[size_t(part)], part, theta, W);
+        });
+        double loss = m_work[0].loss;
+        grad = m_work[0].grad;
+        for (int part = 1; part < m_parts; ++part) {
+            loss += m_work[size_t(part)].loss;
+            grad += m_work[size_t(part)].grad;
         }
-        gradW += m_invC * W;
+        Eigen::Map<Eigen::MatrixXd>(grad.data(), p, m_k) += m_invC * W;
         if (m_firstCall) {
             // At the starting point every residual is non-zero (sigmoid(0) - y = +-1/2,
             // 1/K - onehot), so NaN or infinity anywhere in X shows up in the gradient: this
@@ -103,11 +103,53 @@ public:
     }
 
 private:
+    // Parts the rows are cut into: a constant, so that the summation order (and so the last
+    // bits of the result) is the same for every thread budget.
+    static constexpr int kParts = 8;
+
+    // One part's buffers, sized once: an evaluation allocates nothing.
+    struct Part
+    {
+        Eigen::MatrixXd z;
+        Eigen::VectorXd rowMax;
+        Eigen::VectorXd rowSum;
+        Eigen::VectorXd grad;
+        double loss = 0.0;
+    };
+
+    void evaluatePart(Part &work,
+                      Eigen::Index part,
+                      const Eigen::Ref<const Eigen::VectorXd> &theta,
+                      const Eigen::Map<const Eigen::MatrixXd> &W)
+    {
+        const Eigen::Index n = m_X.rows();
+        const Eigen::Index p = m_X.cols();
+        const Eigen::Index r0 = n * part / m_parts;
+        const Eigen::Index r1 = n * (part + 1) / m_parts;
+        Eigen::Map<Eigen::MatrixXd> gradW(work.grad.data(), p, m_k);
+        work.grad.setZero();
+        double loss = 0.0;
+        for (Eigen::Index r = r0; r < r1; r += m_block) {
+            const Eigen::Index nb = std::min(m_block, r1 - r);
+            const auto Xb = m_X.middleRows(r, nb);
+            auto Z = work.z.topRows(nb);
+            Z.noalias() = Xb * W;
+            if (m_fitIntercept)
+                Z.rowwise() += theta.tail(m_k).transpose();
+            loss += m_k == 1 ? binaryBlock(Z.col(0), r) : multinomialBlock(work, Z, r);
+            // Z now holds the residuals dloss/dz.
+            gradW.noalias() += Xb.transpose() * Z;
+            if (m_fitIntercept)
+                work.grad.tail(m_k) += Z.colwise().sum().transpose();
+        }
+        work.loss = loss;
+    }
+
     // Binary log loss log(1 + exp(z)) - y z in the overflow-free form
     // max(z, 0) + log1p(exp(-|z|)) - y z; replaces z by sigmoid(z) - y, where sigmoid is
     // 1 / (1 + e) or e / (1 + e) with e = exp(-|z|) so that neither tail loses precision.
     // A plain loop: on baseline x86-64 (SSE2) glibc's scalar exp/log1p beat Eigen's packets.
-    double binaryBlock(Eigen::Ref<Eigen::VectorXd> z, Eigen::Index r0)
+    double binaryBlock(Eigen::Ref<Eigen::VectorXd> z, Eigen::Index r0) const
     {
         double loss = 0.0;
         for (Eigen::Index i = 0; i < z.size(); ++i) {
@@ -123,11 +165,11 @@ private:
     // Multinomial log loss logsumexp(z) - z_y with the row maximum subtracted first;
     // replaces Z by softmax(Z) - onehot(y). Column by column, so that every loop runs over
     // contiguous memory; scalar exp for the same reason as in binaryBlock.
-    double multinomialBlock(Eigen::Ref<Eigen::MatrixXd> Z, Eigen::Index r0)
+    double multinomialBlock(Part &work, Eigen::Ref<Eigen::MatrixXd> Z, Eigen::Index r0) const
     {
         const Eigen::Index nb = Z.rows();
-        auto rowMax = m_rowMax.head(nb);
-        auto rowSum = m_rowSum.head(nb);
+        auto rowMax = work.rowMax.head(nb);
+        auto rowSum = work.rowSum.head(nb);
         rowMax = Z.rowwise().maxCoeff();
         double loss = 0.0;
         // - (z_y - max), taken before exp() so that it never underflows.
@@ -158,10 +200,9 @@ private:
     bool m_fitIntercept;
     Observer &m_observer;
     Eigen::Index m_block;
+    int m_parts;
     bool m_firstCall = true;
-    Eigen::MatrixXd m_z;
-    Eigen::VectorXd m_rowMax;
-    Eigen::VectorXd m_rowSum;
+    std::vector<Part> m_work;
 };
 
 } // namespace
