@@ -429,10 +429,11 @@ void tst_MlBoosting::cancellation()
 
 void tst_MlBoosting::seededAndThreadIndependent()
 {
-    // Enough rows and features for the histogram passes to run on two threads.
+    // Enough rows and features for the histogram passes to run on two threads, and for the
+    // largest nodes to be built from two halves of their rows (TreeGrower's kSplitRows).
     Eigen::MatrixXd X;
     Eigen::VectorXd y;
-    syntheticRegression(X, y, 8000, 16);
+    syntheticRegression(X, y, 40000, 16);
     const Eigen::VectorXi labels = ((y.array() * 3.0).floor().cwiseMax(-2.0).cwiseMin(2.0) + 2.0)
                                        .cast<int>();
     GradientBoostingParams params;
@@ -447,11 +448,16 @@ void tst_MlBoosting::seededAndThreadIndependent()
     const Eigen::MatrixXd serial = fitWith(1);
     const Eigen::MatrixXd parallel = fitWith(2);
     QCOMPARE(parallel, serial);
-    fb::ml::setThreadBudget(2);
-    GradientBoostingRegressor a(params), b(params);
+    // Regression (unit-weight histograms), without early stopping: every row in the root.
+    params.earlyStopping = false;
+    GradientBoostingRegressor a(params), b(params), c(params);
+    fb::ml::setThreadBudget(1);
     a.fit(X, y);
+    fb::ml::setThreadBudget(2);
     b.fit(X, y);
-    QCOMPARE(a.predict(X), b.predict(X));
+    c.fit(X, y);
+    QCOMPARE(b.predict(X), a.predict(X));
+    QCOMPARE(c.predict(X), b.predict(X));
 }
 
 QTEST_GUILESS_MAIN(tst_MlBoosting)

@@ -211,6 +211,7 @@ void BoostedTrees::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
     gp.minChildWeight = kMinHessian;
     gp.cart = false;
     gp.threads = threadBudget();
+    gp.splitRows = true;
     hist::Scorer scorer;
     scorer.kind = hist::Score::Pair;
     scorer.lambda = params.l2Regularization;

@@ -35,23 +35,31 @@ int nonEmptyBins(const double *h,
     return n;
 }
 
-} // namespace
-
-int scanFeature(const Scorer &scorer,
-                const double *h,
-                int binCount,
-                const double *total,
-                double parentScore,
-                const SplitLimits &limits,
-                std::int32_t feature,
-                int position,
-                const std::uint64_t *bitmap,
-                Split &best,
-                double *bestLeft)
+// S > 0: pair statistics of stride S, with the layout and the score known to the compiler (the
+// scans of boosting); S = 0: any scorer.
+template<int S>
+int scan(const Scorer &scorer,
+         const double *h,
+         int binCount,
+         const double *total,
+         double parentScore,
+         const SplitLimits &limits,
+         std::int32_t feature,
+         int position,
+         const std::uint64_t *bitmap,
+         Split &best,
+         double *bestLeft)
 {
-    const int s = scorer.stride();
-    const int cnt = scorer.countIndex();
-    const int wt = scorer.weightIndex();
+    const int s = S > 0 ? S : scorer.stride();
+    const int cnt = S > 0 ? S - 1 : scorer.countIndex();
+    const int wt = S > 0 ? 1 : scorer.weightIndex();
+    const double lambda = scorer.lambda;
+    const auto score = [&](const double *x) {
+        if constexpr (S > 0)
+            return x[0] * x[0] / (x[1] + lambda);
+        else
+            return scorer(x);
+    };
     const double *missing = h + kMissing * s;
     const bool hasMissing = missing[cnt] > 0.0;
 
@@ -62,8 +70,10 @@ int scanFeature(const Scorer &scorer,
         return nonEmpty;
 
     thread_local std::vector<double> scratch;
-    scratch.resize(size_t(2 * s));
-    double *left = scratch.data();
+    double local[2 * (S > 0 ? S : 1)];
+    if constexpr (S == 0)
+        scratch.resize(size_t(2 * s));
+    double *left = S > 0 ? local : scratch.data();
     double *right = left + s;
 
     // Missing values right (every value bin may go left when there are missing values), then
@@ -86,7 +96,7 @@ int scanFeature(const Scorer &scorer,
                 break; // only shrinks from here
             if (left[wt] < limits.minWeight || right[wt] < limits.minWeight)
                 continue;
-            const double gain = scorer(left) + scorer(right) - parentScore;
+            const double gain = score(left) + score(right) - parentScore;
             if (gain > best.gain
                 || (gain == best.gain && best.valid() && position < best.position)) {
                 best.gain = gain;
@@ -102,6 +112,38 @@ int scanFeature(const Scorer &scorer,
         }
     }
     return nonEmpty;
+}
+
+} // namespace
+
+int scanFeature(const Scorer &scorer,
+                const double *h,
+                int binCount,
+                const double *total,
+                double parentScore,
+                const SplitLimits &limits,
+                std::int32_t feature,
+                int position,
+                const std::uint64_t *bitmap,
+                Split &best,
+                double *bestLeft)
+{
+    const auto run = [&](auto fn) {
+        return fn(scorer,
+                  h,
+                  binCount,
+                  total,
+                  parentScore,
+                  limits,
+                  feature,
+                  position,
+                  bitmap,
+                  best,
+                  bestLeft);
+    };
+    if (scorer.kind == Score::Pair)
+        return scorer.unitWeight ? run(scan<2>) : run(scan<4>);
+    return run(scan<0>);
 }
 
 void clearMarked(double *h, int stride, std::uint64_t *bitmap)

@@ -26,13 +26,20 @@ struct GrowerParams
     int maxFeatures = 0;          // features examined per node (0: all), drawn at random
     bool shuffleFeatures = false; // examine features in a random order (CART's tie-breaking)
     int threads = 1;              // feature-parallel histogram passes (full-feature mode)
+    // Full-feature mode: a node of at least kSplitRows rows gets its histogram as the sum of
+    // two, one per half of its rows, built in parallel: each thread then reads only half of
+    // the rows' codes instead of every row's codes for half of the features. Changes the order
+    // of the sums (results differ in the last bits from an unsplit pass), so it is a choice of
+    // the model (boosting), independent of `threads`.
+    bool splitRows = false;
 };
 
 // Grows one tree on binned data with histograms (see Histogram.h). Two modes:
 // - full-feature (maxFeatures = 0 or >= p): every node gets a histogram of all features; the
 //   smaller child's histogram is built and the larger child's is the parent's minus it (the
 //   subtraction trick, LightGBM), so a level costs at most half a pass over its rows. Passes
-//   are split over features between `threads` threads, so results do not depend on them.
+//   are split over features between `threads` threads, and large nodes (splitRows) over two
+//   fixed halves of their rows, so results do not depend on the number of threads.
 // - sampled (random forests): each node draws maxFeatures features at random (more when all
 //   drawn ones are constant in the node, as scikit-learn) and builds histograms of only those.
 // Small nodes use sparse histograms (touched bins tracked in a bitmap) so that a node of a few
@@ -103,7 +110,14 @@ private:
         int state, const std::int32_t *features, int g, int firstPosition, int *nonConstant);
     int acquireBuffer(bool clean);
     void releaseBuffer(int buffer, bool clean);
-    double *buffer(int b) { return m_buffers[size_t(b)].data(); }
+    // Histogram entries of 32 bytes must not straddle cache lines: histograms start on one
+    // (their vectors hold 8 doubles more than needed).
+    static double *alignToLine(double *p)
+    {
+        const auto at = reinterpret_cast<std::uintptr_t>(p);
+        return reinterpret_cast<double *>((at + 63) & ~std::uintptr_t(63));
+    }
+    double *buffer(int b) { return alignToLine(m_buffers[size_t(b)].data()); }
     void finish(Tree &tree, double leafScale, double *importance);
 
     const BinnedMatrix &m_bins;
@@ -125,10 +139,11 @@ private:
     std::vector<LeafRows> m_leaves;
 
     // Workspaces kept across calls (a forest grows many trees with one grower).
-    std::vector<std::vector<double>> m_buffers; // p x 256 x stride each
+    std::vector<std::vector<double>> m_buffers; // p x 256 x stride each (+ 8 to align)
     std::vector<int> m_freeClean;
     std::vector<int> m_freeDirty;
     std::vector<std::uint64_t> m_bitmaps; // Sparse builds: 4 words per feature per task
+    std::vector<int> m_halves;            // per task: buffer of the second half of rows, or -1
     std::vector<hist::Split> m_results;   // per task and feature
     std::vector<double> m_resultLeft;     // per task and feature: left sums
     std::vector<std::int32_t> m_order;    // feature examination order of the current node
