@@ -185,9 +185,7 @@ void MainWindow::createDocks()
     m_modelsDock = dock(tr("Models"), QStringLiteral("modelsDock"), m_models, Qt::RightDockWidgetArea);
     tabifyDockWidget(m_historyDock, m_modelsDock);
     m_inspectorDock->raise();
-    resizeDocks({m_paletteDock, m_inspectorDock}, {230, 330}, Qt::Horizontal);
-    resizeDocks({m_logDock, m_chartsDock}, {560, 620}, Qt::Horizontal);
-    resizeDocks({m_logDock}, {240}, Qt::Vertical);
+    // Default dock sizes: see restoreWindowState() (they only hold once the window is shown).
 }
 
 void MainWindow::createMenus()
@@ -420,7 +418,16 @@ void MainWindow::restoreWindowState()
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
         resize(1440, 900);
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    if (restoreState(settings.value(QStringLiteral("window/state")).toByteArray()))
+        return;
+    // First start: default dock sizes. Asked for before the window is shown, they are lost in
+    // the first layout (the window has no size yet: the bottom docks got ~40 % of the height),
+    // so they are set once the window is shown and laid out.
+    QTimer::singleShot(0, this, [this] {
+        resizeDocks({m_paletteDock, m_inspectorDock}, {230, 330}, Qt::Horizontal);
+        resizeDocks({m_logDock, m_chartsDock}, {560, 620}, Qt::Horizontal);
+        resizeDocks({m_logDock}, {240}, Qt::Vertical);
+    });
 }
 
 void MainWindow::saveWindowState()

@@ -9,6 +9,7 @@
 #include "model/MetricsData.h"
 #include "monitor/ChartsPanel.h"
 #include "monitor/ConfusionMatrixView.h"
+#include "monitor/CurveDecimator.h"
 #include "monitor/Decimation.h"
 #include "monitor/EvaluationView.h"
 #include "monitor/MetricHistory.h"
@@ -21,6 +22,7 @@
 #include <QImageReader>
 #include <QLineSeries>
 #include <QMouseEvent>
+#include <QRandomGenerator>
 #include <QScatterSeries>
 #include <QValueAxis>
 
@@ -65,6 +67,35 @@ QVector<QPointF> noisyCurve(int n)
     return pts;
 }
 
+// Lowest and highest y of every bucket of a grid, as {bucket: (min, max)}: what a min/max plot
+// shows of a curve, whatever points stand for it.
+QMap<qint64, QPair<double, double>> envelope(const QList<QPointF> &pts, double x0, double width)
+{
+    QMap<qint64, QPair<double, double>> out;
+    for (const QPointF &p : pts) {
+        const qint64 b = qint64(std::floor((p.x() - x0) / width));
+        auto it = out.find(b);
+        if (it == out.end())
+            out.insert(b, {p.y(), p.y()});
+        else
+            *it = {std::min(it->first, p.y()), std::max(it->second, p.y())};
+    }
+    return out;
+}
+
+// Shows `node` of `history` in a chart on screen, drawn; false when no window appeared.
+bool showNode(TrainingChart &chart, const MetricHistory &history, const QString &node)
+{
+    chart.resize(900, 500);
+    chart.show();
+    if (!QTest::qWaitForWindowExposed(&chart))
+        return false;
+    chart.setHistory(&history);
+    chart.setNode(node);
+    chart.refresh();
+    return true;
+}
+
 } // namespace
 
 class TestCharts : public QObject
@@ -103,6 +134,130 @@ private Q_SLOTS:
         QCOMPARE(nearestByX({}, 3), -1);
     }
 
+    // The live decimator, fed in random batches, always equals the full recomputation over the
+    // same grid (same points, so the same min/max envelope), through many doublings.
+    void incrementalDecimationMatchesFullRecomputation_data()
+    {
+        QTest::addColumn<int>("capacity");
+        QTest::addColumn<quint32>("seed");
+        QTest::addColumn<double>("xScale");
+        QTest::newRow("8 buckets") << 8 << 1u << 1.0;
+        QTest::newRow("64 buckets") << 64 << 2u << 1.0;
+        QTest::newRow("512 buckets") << 512 << 3u << 1.0;
+        QTest::newRow("quarter steps") << 100 << 4u << 0.25;
+        QTest::newRow("big steps") << 32 << 5u << 1000.0;
+    }
+    void incrementalDecimationMatchesFullRecomputation()
+    {
+        QFETCH(int, capacity);
+        QFETCH(quint32, seed);
+        QFETCH(double, xScale);
+        QRandomGenerator rng(seed);
+        CurveDecimator decimator(capacity);
+        QVector<QPointF> pts;
+        double x = 17 * xScale, y = 1.0;
+        int checks = 0, doublings = 0;
+        double lastWidth = 0;
+        while (pts.size() < 60000) {
+            const int batch = 1 + int(rng.bounded(rng.bounded(2) ? 5 : 3000));
+            for (int i = 0; i < batch; ++i) {
+                x += xScale * double(1 + rng.bounded(3)); // gaps, as with sparse validation
+                y += rng.generateDouble() - 0.5;
+                const double spike = rng.bounded(500) == 0 ? 50 * (rng.generateDouble() - 0.5) : 0;
+                pts.append(QPointF(x, y + spike));
+                if (rng.bounded(40) == 0) // repeated values: ties keep the first, as the scan does
+                    pts.append(QPointF(x += xScale, y));
+            }
+            decimator.update(pts);
+            QCOMPARE(decimator.consumed(), pts.size());
+            const QList<QPointF> got = decimator.points(pts);
+            QVERIFY(got.size() <= 4 * capacity);
+            if (!decimator.decimating()) {
+                QCOMPARE(got, pts);
+                continue;
+            }
+            const double gridMin = decimator.gridMin(), gridMax = decimator.gridMax();
+            const double width = (gridMax - gridMin) / capacity;
+            doublings += lastWidth > 0 && width > lastWidth;
+            lastWidth = width;
+            QVERIFY(gridMin <= pts.first().x() && pts.last().x() < gridMax);
+            // At least half the grid is in use: the resolution never drops below capacity / 2.
+            QVERIFY(pts.last().x() - gridMin >= (gridMax - gridMin) / 2);
+            const QList<QPointF> full = decimateMinMax(pts, gridMin, gridMax, capacity);
+            QCOMPARE(got, full);
+            QCOMPARE(envelope(got, gridMin, width),
+                     envelope(QList<QPointF>(pts.cbegin(), pts.cend()), gridMin, width));
+            ++checks;
+        }
+        QVERIFY(checks > 3);
+        QVERIFY(doublings >= 3);
+        // Running ranges equal a full scan.
+        double yMin = 1e300, yMax = -1e300;
+        for (const QPointF &p : pts) {
+            yMin = std::min(yMin, p.y());
+            yMax = std::max(yMax, p.y());
+        }
+        QCOMPARE(decimator.yMin(), yMin);
+        QCOMPARE(decimator.yMax(), yMax);
+        QCOMPARE(decimator.xMin(), pts.first().x());
+        QCOMPARE(decimator.xMax(), pts.last().x());
+        // A replaced (shorter) curve starts over.
+        const QVector<QPointF> few = noisyCurve(10);
+        decimator.update(few);
+        QCOMPARE(decimator.points(few), few);
+        QVERIFY(!decimator.decimating());
+    }
+
+    // A redraw hands QtCharts a bounded number of points, only for curves that grew, and the
+    // y axis sits on tight round bounds.
+    void refreshIsIncrementalAndTight()
+    {
+        MetricHistory history;
+        for (int i = 0; i < 200000; ++i) {
+            history.add("train", "loss", i, 0.30 + 0.04 * (0.5 + 0.5 * std::sin(i * 0.001)));
+            if (i % 10 == 0)
+                history.add("train", "val_loss", i, 0.31 + 0.02 * std::cos(i * 0.0007));
+        }
+        TrainingChart chart;
+        QVERIFY(showNode(chart, history, "train"));
+        QVERIFY(chart.series("loss")->count() <= 2048);
+        QVERIFY(chart.series("val_loss")->count() <= 2048);
+        QVERIFY(chart.series("loss")->count() > 500);
+        // Loss between 0.30 and 0.34: round bounds just around it, not 0–1.
+        QVERIFY2(chart.axisY()->min() <= 0.29 && chart.axisY()->min() >= 0.275,
+                 qPrintable(QString::number(chart.axisY()->min())));
+        QVERIFY2(chart.axisY()->max() >= 0.34 && chart.axisY()->max() <= 0.365,
+                 qPrintable(QString::number(chart.axisY()->max())));
+        const double tick = (chart.axisY()->max() - chart.axisY()->min())
+                            / (chart.axisY()->tickCount() - 1);
+        QVERIFY(std::abs(tick - 0.01) < 1e-9 || std::abs(tick - 0.005) < 1e-9);
+
+        QSignalSpy lossReplaced(chart.series("loss"), &QXYSeries::pointsReplaced);
+        QSignalSpy valReplaced(chart.series("val_loss"), &QXYSeries::pointsReplaced);
+        history.add("train", "loss", 200000, 2.5); // a spike in the newest point
+        chart.refresh();
+        QCOMPARE(lossReplaced.size(), 1);
+        QCOMPARE(valReplaced.size(), 0); // unchanged: not handed over again
+        double shownMax = 0;
+        for (const QPointF &p : chart.series("loss")->points())
+            shownMax = std::max(shownMax, p.y());
+        QCOMPARE(shownMax, 2.5);
+        QVERIFY(chart.axisY()->max() >= 2.5 && chart.axisY()->max() <= 3.0);
+        QCOMPARE(chart.axisX()->max(), 200000.0);
+
+        // Cleared and refilled with other keys (the comparison view does this for other runs):
+        // the chart shows the new curves, not empty old ones.
+        history.clear();
+        for (int i = 0; i < 50; ++i) {
+            history.add("train", "run-b", i, i);
+            history.add("train", "run-c", i, -i);
+        }
+        chart.refresh();
+        QCOMPARE(chart.seriesKeys(), (QStringList{"run-b", "run-c"}));
+        QCOMPARE(chart.series("run-c")->count(), 50);
+        QCOMPARE(chart.axisY()->min() <= -49, true);
+    }
+
     void hundredThousandPointsStayDrawable()
     {
         MetricHistory history;
@@ -112,12 +267,7 @@ private Q_SLOTS:
             history.add("train", "val_loss", p.x(), p.y() * 1.1);
         }
         TrainingChart chart;
-        chart.resize(900, 500);
-        chart.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&chart));
-        chart.setHistory(&history);
-        chart.setNode("train");
-        chart.refresh();
+        QVERIFY(showNode(chart, history, "train"));
         QCOMPARE(chart.seriesKeys(), (QStringList{"loss", "val_loss"}));
         // What the series hold is bounded by the plot width, not by the number of points.
         const int width = int(chart.chart()->plotArea().width());

@@ -24,16 +24,30 @@ QList<QPointF> decimateMinMax(const QVector<QPointF> &points, double xMin, doubl
                 hi = i;
             last = i;
         }
-        // Emit in x order so the polyline keeps its shape; skip repeated indices.
-        qsizetype picks[4] = {first, std::min(lo, hi), std::max(lo, hi), last};
-        qsizetype previous = -1;
-        for (qsizetype p : picks) {
-            if (p != previous)
-                out.append(points[p]);
+        appendBucket(out, points, first, lo, hi, last);
+    }
+    return out;
+}
+
+void appendBucket(QList<QPointF> &out,
+                  const QVector<QPointF> &points,
+                  qsizetype first,
+                  qsizetype lo,
+                  qsizetype hi,
+                  qsizetype last)
+{
+    // In x order so the polyline keeps its shape; repeated indices once.
+    const qsizetype picks[4] = {first,
+                                lo < 0 ? -1 : std::min(lo, hi),
+                                lo < 0 ? -1 : std::max(lo, hi),
+                                last};
+    qsizetype previous = -1;
+    for (qsizetype p : picks) {
+        if (p >= 0 && p != previous) {
+            out.append(points[p]);
             previous = p;
         }
     }
-    return out;
 }
 
 qsizetype nearestByX(const QVector<QPointF> &points, double x)

@@ -13,6 +13,15 @@ namespace fb {
 // most 4 points per bucket are returned unchanged.
 QList<QPointF> decimateMinMax(const QVector<QPointF> &points, double xMin, double xMax, int buckets);
 
+// Appends one bucket's M4 points — first, lowest, highest, last (indices into `points`; lowest
+// and highest -1 when the bucket has no finite value) — in x order, each index once.
+void appendBucket(QList<QPointF> &out,
+                  const QVector<QPointF> &points,
+                  qsizetype first,
+                  qsizetype lo,
+                  qsizetype hi,
+                  qsizetype last);
+
 // Index of the point whose x is nearest to `x` in a curve sorted by x; -1 when empty.
 qsizetype nearestByX(const QVector<QPointF> &points, double x);
 

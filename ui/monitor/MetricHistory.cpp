@@ -8,6 +8,7 @@ void MetricHistory::clear()
     m_nodes.clear();
     m_count = 0;
     ++m_revision;
+    ++m_generation;
 }
 
 void MetricHistory::add(const QString &nodeId, const QString &key, double step, double value)

@@ -25,6 +25,9 @@ public:
     QStringList nodesWithCurves() const;
     qsizetype pointCount() const { return m_count; }
     quint64 revision() const { return m_revision; }
+    // Changes only with clear(): while it stays, every curve only grew (views fold in the new
+    // points instead of starting over).
+    quint64 generation() const { return m_generation; }
 
 private:
     struct NodeSeries
@@ -36,6 +39,7 @@ private:
     QHash<QString, NodeSeries> m_nodes;
     qsizetype m_count = 0;
     quint64 m_revision = 0;
+    quint64 m_generation = 0;
 };
 
 } // namespace fb

@@ -10,6 +10,7 @@
 #include <QLegendMarker>
 #include <QLineSeries>
 #include <QMouseEvent>
+#include <QShowEvent>
 #include <QTimer>
 #include <QValueAxis>
 
@@ -17,6 +18,44 @@
 #include <limits>
 
 namespace fb {
+
+namespace {
+
+struct NiceRange
+{
+    double min, max;
+    int ticks;
+};
+
+// 1, 2 or 5 × 10^n, the nearest to `x`.
+double niceStep(double x)
+{
+    const double z = std::pow(10.0, std::floor(std::log10(x)));
+    const double q = x / z;
+    return (q < 1.5 ? 1 : q < 3 ? 2 : q < 7 ? 5 : 10) * z;
+}
+
+// Tight round bounds around [lo, hi] with about `targetTicks` ticks: a round step from the
+// data's own span, then the nearest multiples of it outside the data (a 2 % margin keeps the
+// extremes off the plot's edge).
+NiceRange niceRange(double lo, double hi, int targetTicks)
+{
+    if (!(hi > lo)) {
+        const double half = lo == 0 ? 0.5 : std::abs(lo) * 0.05;
+        lo -= half;
+        hi += half;
+    }
+    // The margin never takes the axis across zero: a loss from 0 to 12 gets 0–15, not −5–15.
+    const double pad = (hi - lo) * 0.02;
+    lo = lo >= 0 ? std::max(0.0, lo - pad) : lo - pad;
+    hi = hi <= 0 ? std::min(0.0, hi + pad) : hi + pad;
+    const double step = niceStep((hi - lo) / (targetTicks - 1));
+    // A relative epsilon: 0.3 / 0.01 is 29.999999999999996, which must not floor to 29.
+    const double a = std::floor(lo / step + 1e-9), b = std::ceil(hi / step - 1e-9);
+    return {a * step, b * step, int(b - a) + 1};
+}
+
+} // namespace
 
 TrainingChart::TrainingChart(QWidget *parent)
     : QChartView(parent)
@@ -49,7 +88,10 @@ TrainingChart::TrainingChart(QWidget *parent)
 
     m_timer = new QTimer(this);
     m_timer->setInterval(33); // redraws are coalesced to ~30 Hz whatever the metric rate
-    connect(m_timer, &QTimer::timeout, this, &TrainingChart::refresh);
+    connect(m_timer, &QTimer::timeout, this, [this] {
+        if (isVisible()) // a hidden chart (closed dock, other tab) costs nothing while training
+            refresh();
+    });
     m_timer->start();
 }
 
@@ -85,20 +127,32 @@ void TrainingChart::resizeEvent(QResizeEvent *event)
     refresh();
 }
 
+void TrainingChart::showEvent(QShowEvent *event)
+{
+    QChartView::showEvent(event);
+    refresh(); // the timer skips hidden charts: catch up at once
+}
+
 void TrainingChart::rebuild()
 {
-    // New series only when the node or its set of keys changed; otherwise points are replaced.
-    // Curves only: a key with one point is a final score (reported once), not a curve.
+    // New series only when the node, its set of keys or the history (cleared and refilled)
+    // changed; otherwise the decimators fold in new points. Curves only: a key with one point
+    // is a final score (reported once), not a curve.
     QStringList keys;
     if (m_history)
         for (const QString &key : m_history->keys(m_node))
             if (m_history->points(m_node, key).size() > 1)
                 keys.append(key);
-    if (!m_structureDirty && keys.size() == m_series.size())
+    if (m_history && m_history->generation() != m_drawnGeneration)
+        m_structureDirty = true;
+    if (!m_structureDirty && keys == m_keys)
         return;
     m_structureDirty = false;
+    m_drawnGeneration = m_history ? m_history->generation() : ~0ull;
     chart()->removeAllSeries();
     m_series.clear();
+    m_curves.clear();
+    m_keys = keys;
     int index = 0;
     for (const QString &key : keys) {
         auto *s = new QLineSeries;
@@ -111,6 +165,7 @@ void TrainingChart::rebuild()
         s->attachAxis(m_axisX);
         s->attachAxis(m_axisY);
         m_series.insert(key, s);
+        m_curves.insert(key, Curve{});
     }
     // No chart title: the node chooser above the chart names the node; the height goes to the plot.
     m_drawnRevision = ~0ull;
@@ -121,27 +176,37 @@ void TrainingChart::refresh()
     if (!m_history) {
         return;
     }
-    const int width = int(chart()->plotArea().width());
-    if (m_history->revision() == m_drawnRevision && width == m_drawnWidth && !m_structureDirty)
+    if (m_history->revision() == m_drawnRevision && !m_structureDirty)
         return;
     rebuild();
     m_drawnRevision = m_history->revision();
-    m_drawnWidth = width;
     ++m_redraws;
 
+    // Only the points that arrived since the last redraw are looked at, and only curves that
+    // grew are handed to QtCharts (replace() re-maps and repaints the whole series).
+    for (auto it = m_curves.begin(); it != m_curves.end(); ++it) {
+        const QVector<QPointF> &pts = m_history->points(m_node, it.key());
+        it->decimator.update(pts);
+        if (it->drawn == pts.size())
+            continue;
+        it->drawn = pts.size();
+        m_series.value(it.key())->replace(it->decimator.points(pts));
+    }
+    updateAxes();
+}
+
+void TrainingChart::updateAxes()
+{
     double xMin = std::numeric_limits<double>::infinity(), xMax = -xMin;
     double yMin = xMin, yMax = -xMin;
-    for (auto it = m_series.cbegin(); it != m_series.cend(); ++it) {
-        const QVector<QPointF> &pts = m_history->points(m_node, it.key());
-        if (pts.isEmpty())
-            continue;
-        xMin = std::min(xMin, pts.first().x());
-        xMax = std::max(xMax, pts.last().x());
-        for (const QPointF &p : pts) {
-            if (std::isfinite(p.y())) {
-                yMin = std::min(yMin, p.y());
-                yMax = std::max(yMax, p.y());
-            }
+    for (const Curve &c : std::as_const(m_curves)) {
+        if (c.decimator.xMax() >= c.decimator.xMin()) {
+            xMin = std::min(xMin, c.decimator.xMin());
+            xMax = std::max(xMax, c.decimator.xMax());
+        }
+        if (c.decimator.hasYRange()) {
+            yMin = std::min(yMin, c.decimator.yMin());
+            yMax = std::max(yMax, c.decimator.yMax());
         }
     }
     if (!std::isfinite(xMin)) {
@@ -151,18 +216,16 @@ void TrainingChart::refresh()
     }
     if (xMax <= xMin)
         xMax = xMin + 1;
-    if (yMax <= yMin) {
-        yMin -= 0.5;
-        yMax += 0.5;
+    if (!std::isfinite(yMin)) {
+        yMin = 0;
+        yMax = 1;
     }
-    const double pad = (yMax - yMin) * 0.05;
     m_axisX->setRange(xMin, xMax);
-    m_axisY->setRange(yMin - pad, yMax + pad);
-    m_axisY->applyNiceNumbers(); // round ticks (0, 0.25, 0.5 …) instead of -0.0174
-    const int buckets = std::max(1, width);
-    for (auto it = m_series.cbegin(); it != m_series.cend(); ++it)
-        it.value()->replace(
-            decimateMinMax(m_history->points(m_node, it.key()), xMin, xMax, buckets));
+    // Round ticks (0.30, 0.31 …) on bounds just outside the data: a loss between 0.30 and
+    // 0.34 gets 0.29–0.35, not 0–1, so the curve's detail uses the plot's height.
+    const NiceRange y = niceRange(yMin, yMax, 5);
+    m_axisY->setRange(y.min, y.max);
+    m_axisY->setTickCount(y.ticks);
 }
 
 QString TrainingChart::readout() const

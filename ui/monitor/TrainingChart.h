@@ -1,5 +1,7 @@
 #pragma once
 
+#include "CurveDecimator.h"
+
 #include <QChartView>
 #include <QHash>
 #include <QPointer>
@@ -17,10 +19,12 @@ class MetricHistory;
 
 // The live curves of one node's per-iteration metrics (loss, validation loss and score …), one
 // series per metric key. It only reads a MetricHistory (filled from live events or from the
-// store) and redraws on its own ~30 Hz timer when the history changed: points are decimated to
-// the plot's pixel width (min/max per pixel column) and handed over with QXYSeries::replace(),
-// so 100,000 points per curve stay smooth. Axes follow the data. Hovering shows the values at
-// the nearest step.
+// store) and redraws on its own ~30 Hz timer when the history changed and the chart is shown.
+// Each curve has a CurveDecimator that folds in only the points that arrived since the last
+// redraw (min/max buckets, running ranges), and only curves that grew are handed over with
+// QXYSeries::replace() — at most ~2,000 points each — so a redraw costs the same at 1,000 and
+// 1,000,000 points. Axes follow the data (y on tight round bounds). Hovering shows the exact
+// values at the nearest step.
 class TrainingChart : public QChartView
 {
     Q_OBJECT
@@ -47,20 +51,29 @@ protected:
     void mouseMoveEvent(QMouseEvent *event) override;
     void leaveEvent(QEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     void rebuild();
+    void updateAxes();
     void showReadout(QPointF position);
     void hideReadout();
 
     const MetricHistory *m_history = nullptr;
     QString m_node;
     QHash<QString, QLineSeries *> m_series;
+    QStringList m_keys; // of m_series, in the history's order
+    struct Curve
+    {
+        CurveDecimator decimator{512}; // at most 2,048 points a series for QtCharts to draw
+        qsizetype drawn = -1;          // points of the history the series was last replaced with
+    };
+    QHash<QString, Curve> m_curves;
+    quint64 m_drawnGeneration = ~0ull;
     QValueAxis *m_axisX = nullptr;
     QValueAxis *m_axisY = nullptr;
     QTimer *m_timer = nullptr;
     quint64 m_drawnRevision = ~0ull;
-    int m_drawnWidth = -1;
     bool m_structureDirty = true;
     int m_redraws = 0;
     QGraphicsLineItem *m_cursor = nullptr;
