@@ -20,7 +20,7 @@ export OPENBLAS_NUM_THREADS=1
 export QT_QPA_PLATFORM=offscreen
 
 # The executor/store/server/cache tests, and the CLI tests that run pipelines and the server.
-TSAN_TESTS=${TSAN_TESTS:-'^(core/(executor|runstore|runstoreschema|cache|serve.*|scoring.*|http.*|recorder.*)|cli/(cli|crash|serve.*))$'}
+TSAN_TESTS=${TSAN_TESTS:-'^(core/(executor|taskpool|ml_parallel|runstore|runstoreschema|cache|serve.*|scoring.*|http.*|recorder.*)|cli/(cli|crash|serve.*))$'}
 
 elapsed() { echo "$(( $(date +%s) - $1 ))"; }
 
@@ -80,7 +80,7 @@ run_tsan() {
   rm -rf "$logs" && mkdir -p "$logs"
   t0=$(date +%s)
   local rc=0
-  TSAN_OPTIONS="halt_on_error=0:second_deadlock_stack=1:history_size=4:suppressions=$SUPP/tsan.supp:log_path=$logs/tsan" \
+  TSAN_OPTIONS="halt_on_error=0:second_deadlock_stack=1:history_size=4:die_after_fork=0:ignore_noninstrumented_modules=1:suppressions=$SUPP/tsan.supp:log_path=$logs/tsan" \
     ctest --test-dir build-tsan --output-on-failure --parallel "$(nproc)" --timeout 3600 \
       -R "${SANITIZE_TESTS:-$TSAN_TESTS}" || rc=$?
   echo "sanitize.sh: tsan tests took $(elapsed "$t0") s (ctest exit $rc)" >&2

@@ -22,6 +22,49 @@ HttpWorker::~HttpWorker()
         delete c;
 }
 
+void HttpWorker::markReady()
+{
+    std::lock_guard lock(m_inboxMutex);
+    m_ready = true;
+    m_readyChanged.notify_all();
+}
+
+void HttpWorker::waitReady()
+{
+    std::unique_lock lock(m_inboxMutex);
+    m_readyChanged.wait(lock, [this] { return m_ready; });
+}
+
+void HttpWorker::enqueue(qintptr descriptor)
+{
+    bool wake = false;
+    {
+        std::lock_guard lock(m_inboxMutex);
+        wake = m_inbox.empty(); // otherwise a drain is already on its way
+        m_inbox.push_back(descriptor);
+    }
+    if (wake)
+        QMetaObject::invokeMethod(this, "drainInbox", Qt::QueuedConnection);
+}
+
+void HttpWorker::drainInbox()
+{
+    std::vector<qintptr> accepted;
+    {
+        std::lock_guard lock(m_inboxMutex);
+        accepted.swap(m_inbox);
+    }
+    for (qintptr descriptor : accepted)
+        adopt(descriptor);
+}
+
+void HttpWorker::shutdownAndWait()
+{
+    QMetaObject::invokeMethod(this, "shutdown", Qt::BlockingQueuedConnection);
+    std::unique_lock lock(m_inboxMutex); // orders shutdown()'s work before the caller's next step
+    m_readyChanged.wait(lock, [this] { return m_shutDown; });
+}
+
 void HttpWorker::adopt(qintptr descriptor)
 {
     if (!m_timer) { // created on the worker's thread, on first use
@@ -58,6 +101,9 @@ void HttpWorker::sweep()
 
 void HttpWorker::shutdown()
 {
+    // Sockets accepted before the listener closed are normally adopted already (their drain
+    // was queued before this call); any left are adopted here so they are closed below.
+    drainInbox();
     if (m_timer)
         m_timer->stop();
     for (HttpConnection *c : m_connections) {
@@ -67,6 +113,9 @@ void HttpWorker::shutdown()
         m_open.fetch_sub(1);
     }
     m_connections.clear();
+    std::lock_guard lock(m_inboxMutex);
+    m_shutDown = true;
+    m_readyChanged.notify_all();
 }
 
 } // namespace fb

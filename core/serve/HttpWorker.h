@@ -5,6 +5,8 @@
 #include <QObject>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <vector>
 
 class QTimer;
@@ -27,12 +29,25 @@ public:
                std::atomic<int> &openConnections);
     ~HttpWorker() override;
 
-    // On the worker's thread (queued): serve the accepted socket `descriptor`.
-    void adopt(qintptr descriptor);
-    // On the worker's thread (blocking queued): close every connection and stop the timer.
-    void shutdown();
+    // Hand-offs between the accepting thread and the worker go through a std::mutex, not
+    // through the arguments of queued Qt calls: Qt's own locks (futexes in Debian's
+    // uninstrumented Qt) are invisible to ThreadSanitizer, a std::mutex is not, so the
+    // sanitizer checks what really orders the two threads (scripts/sanitize.sh tsan).
+
+    // Any thread: marks the worker's thread as running its event loop (QThread::started).
+    void markReady();
+    // Any thread: waits until markReady() ran; posting to the worker is safe after it.
+    void waitReady();
+    // Any thread: queue the accepted socket `descriptor`; the worker's thread serves it.
+    void enqueue(qintptr descriptor);
+    // Any thread but the worker's: closes every connection and stops the timer on the worker's
+    // thread and returns when that is done.
+    void shutdownAndWait();
 
 private:
+    Q_INVOKABLE void drainInbox();
+    Q_INVOKABLE void shutdown();
+    void adopt(qintptr descriptor);
     void sweep();
     void remove(HttpConnection *connection);
 
@@ -41,6 +56,12 @@ private:
     std::atomic<int> &m_open;
     QTimer *m_timer = nullptr;
     std::vector<HttpConnection *> m_connections;
+
+    std::mutex m_inboxMutex;
+    std::condition_variable m_readyChanged;
+    std::vector<qintptr> m_inbox; // accepted sockets not yet adopted
+    bool m_ready = false;
+    bool m_shutDown = false;
 };
 
 } // namespace fb

@@ -68,25 +68,31 @@ bool ScoringServer::start(const QString &host, quint16 port, QString *error)
                 QStringLiteral("cannot serve this model: %1").arg(QString::fromUtf8(e.what())));
         }
     }
+    // The workers' event loops run before the first connection is accepted.
+    for (int i = 0; i < m_options.threads; ++i) {
+        auto *thread = new QThread;
+        thread->setObjectName(QStringLiteral("flowbench-serve-%1").arg(i));
+        auto *worker = new HttpWorker(*m_handler, m_options, m_open);
+        worker->moveToThread(thread);
+        // Emitted on the new thread once its event dispatcher exists.
+        connect(thread, &QThread::started, thread, [worker] { worker->markReady(); }, Qt::DirectConnection);
+        thread->start();
+        m_threads.push_back(thread);
+        m_workers.push_back(worker);
+    }
+    for (HttpWorker *worker : m_workers)
+        worker->waitReady();
     m_listener = std::make_unique<ScoringListener>(*this);
     if (!m_listener->listen(address, port)) {
         const QString why = m_listener->errorString();
         m_listener.reset();
+        stopWorkers();
         return fail(QStringLiteral("cannot listen on %1:%2: %3").arg(host).arg(port).arg(why));
     }
     m_host = address.protocol() == QAbstractSocket::IPv6Protocol
                  ? QStringLiteral("[%1]").arg(address.toString())
                  : address.toString();
     m_port = m_listener->serverPort();
-    for (int i = 0; i < m_options.threads; ++i) {
-        auto *thread = new QThread;
-        thread->setObjectName(QStringLiteral("flowbench-serve-%1").arg(i));
-        auto *worker = new HttpWorker(*m_handler, m_options, m_open);
-        worker->moveToThread(thread);
-        thread->start();
-        m_threads.push_back(thread);
-        m_workers.push_back(worker);
-    }
     return true;
 }
 
@@ -98,8 +104,7 @@ void ScoringServer::dispatch(qintptr descriptor)
     }
     m_open.fetch_add(1);
     HttpWorker *worker = m_workers[m_next++ % m_workers.size()];
-    QMetaObject::invokeMethod(
-        worker, [worker, descriptor] { worker->adopt(descriptor); }, Qt::QueuedConnection);
+    worker->enqueue(descriptor);
 }
 
 void ScoringServer::stop()
@@ -108,11 +113,17 @@ void ScoringServer::stop()
         m_listener->close();
         m_listener.reset();
     }
+    stopWorkers();
+    m_port = 0;
+    m_host.clear();
+}
+
+void ScoringServer::stopWorkers()
+{
     for (size_t i = 0; i < m_workers.size(); ++i) {
         HttpWorker *worker = m_workers[i];
-        // Queued adopt() calls run before this, so every accepted socket is closed here.
-        QMetaObject::invokeMethod(
-            worker, [worker] { worker->shutdown(); }, Qt::BlockingQueuedConnection);
+        // Sockets queued before the listener closed are adopted first, so every one is closed.
+        worker->shutdownAndWait();
         m_threads[i]->quit();
         m_threads[i]->wait();
         delete worker;
@@ -120,8 +131,6 @@ void ScoringServer::stop()
     }
     m_workers.clear();
     m_threads.clear();
-    m_port = 0;
-    m_host.clear();
 }
 
 QUrl ScoringServer::url() const

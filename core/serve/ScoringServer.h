@@ -54,6 +54,7 @@ public:
 private:
     friend class ScoringListener;
     void dispatch(qintptr descriptor);
+    void stopWorkers();
 
     ModelPtr m_model;
     ServeOptions m_options;
