@@ -20,7 +20,6 @@
 #include <QJsonDocument>
 #include <QSysInfo>
 #include <QMetaMethod>
-#include <QPointer>
 #include <QRandomGenerator>
 #include <QThread>
 #include <QSet>
@@ -370,6 +369,17 @@ Executor::~Executor()
     m_delays.reset();
 }
 
+void Executor::deliverFinished()
+{
+    std::vector<RunResult> results;
+    {
+        std::lock_guard lock(m_finishedMutex);
+        results.swap(m_finishedResults);
+    }
+    for (const RunResult &r : results)
+        Q_EMIT finished(r);
+}
+
 void Executor::setMaxParallel(int threads)
 {
     m_pool->setMaxThreadCount(threads > 0 ? threads : QThread::idealThreadCount());
@@ -551,20 +561,23 @@ bool Executor::start(const RunRequest &request, QString *error)
     info->host = QSysInfo::machineHostName();
     info->pid = qint64(::getpid());
 
-    QPointer<Executor> self(this);
-    run->onFinished = [self](const RunResult &r) {
+    // Runs on the worker that finished the run; ~Executor waits for the workers, so `this` is
+    // alive here.
+    run->onFinished = [this](const RunResult &r) {
         // Only when someone listens: a caller that waits without an event loop (tests, the
         // CLI) would otherwise collect one queued copy of every run's result in its thread's
         // event queue, which grows with every run of a reused executor.
         static const QMetaMethod finishedSignal = QMetaMethod::fromSignal(&Executor::finished);
-        if (!self || !self->isSignalConnected(finishedSignal))
+        if (!isSignalConnected(finishedSignal))
             return;
-        QMetaObject::invokeMethod(
-            self.data(), [self, r] {
-                if (self)
-                    Q_EMIT self->finished(r);
-            },
-            Qt::QueuedConnection);
+        bool wake = false;
+        {
+            std::lock_guard lock(m_finishedMutex);
+            wake = m_finishedResults.empty(); // otherwise a delivery is already queued
+            m_finishedResults.push_back(r);
+        }
+        if (wake)
+            QMetaObject::invokeMethod(this, "deliverFinished", Qt::QueuedConnection);
     };
     run->result.runId = run->runId;
     run->result.startMs = RunEvent::now();

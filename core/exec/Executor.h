@@ -11,6 +11,8 @@
 #include <QStringList>
 
 #include <memory>
+#include <mutex>
+#include <vector>
 
 #include "OutputCache.h"
 
@@ -119,6 +121,8 @@ private:
     PipelineData plan(const RunRequest &request,
                       QStringList &problems,
                       QJsonObject *overridesJson) const;
+    // On the executor's thread: emits finished() for the results the workers queued.
+    Q_INVOKABLE void deliverFinished();
 
     const NodeRegistry &m_registry;
     std::unique_ptr<EventBus> m_bus;
@@ -127,6 +131,11 @@ private:
     std::shared_ptr<RunState> m_run;
     // Outputs of the last run by task key, reused in memory by the next run (GUI re-runs).
     QHash<QString, CacheEntry> m_memo;
+    // Finished runs' results on their way from a worker to the executor's thread. A std::mutex
+    // rather than the arguments of a queued call, so ThreadSanitizer sees the hand-off (Qt's own
+    // locks are invisible to it in Debian's uninstrumented Qt).
+    std::mutex m_finishedMutex;
+    std::vector<RunResult> m_finishedResults;
 };
 
 // A run id that sorts by time and is short enough to type: "20261124-113005-7f3a".

@@ -65,6 +65,19 @@ void HttpWorker::shutdownAndWait()
     m_readyChanged.wait(lock, [this] { return m_shutDown; });
 }
 
+void HttpWorker::release()
+{
+    std::lock_guard lock(m_inboxMutex);
+    m_released = true;
+    m_readyChanged.notify_all();
+}
+
+void HttpWorker::waitReleased()
+{
+    std::unique_lock lock(m_inboxMutex);
+    m_readyChanged.wait(lock, [this] { return m_released; });
+}
+
 void HttpWorker::adopt(qintptr descriptor)
 {
     if (!m_timer) { // created on the worker's thread, on first use

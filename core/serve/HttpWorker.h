@@ -43,6 +43,11 @@ public:
     // Any thread but the worker's: closes every connection and stops the timer on the worker's
     // thread and returns when that is done.
     void shutdownAndWait();
+    // The worker's thread, once its event loop has returned (QThread::finished), waits in
+    // waitReleased() until the stopping thread called release() after its last post (quit()),
+    // so the thread's event dispatcher (its wake-up eventfd) outlives every post to it.
+    void release();
+    void waitReleased();
 
 private:
     Q_INVOKABLE void drainInbox();
@@ -62,6 +67,7 @@ private:
     std::vector<qintptr> m_inbox; // accepted sockets not yet adopted
     bool m_ready = false;
     bool m_shutDown = false;
+    bool m_released = false;
 };
 
 } // namespace fb

@@ -76,6 +76,7 @@ bool ScoringServer::start(const QString &host, quint16 port, QString *error)
         worker->moveToThread(thread);
         // Emitted on the new thread once its event dispatcher exists.
         connect(thread, &QThread::started, thread, [worker] { worker->markReady(); }, Qt::DirectConnection);
+        connect(thread, &QThread::finished, thread, [worker] { worker->waitReleased(); }, Qt::DirectConnection);
         thread->start();
         m_threads.push_back(thread);
         m_workers.push_back(worker);
@@ -125,6 +126,7 @@ void ScoringServer::stopWorkers()
         // Sockets queued before the listener closed are adopted first, so every one is closed.
         worker->shutdownAndWait();
         m_threads[i]->quit();
+        worker->release();
         m_threads[i]->wait();
         delete worker;
         delete m_threads[i];
