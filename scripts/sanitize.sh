@@ -80,7 +80,7 @@ run_tsan() {
   rm -rf "$logs" && mkdir -p "$logs"
   t0=$(date +%s)
   local rc=0
-  TSAN_OPTIONS="halt_on_error=0:second_deadlock_stack=1:history_size=4:die_after_fork=0:ignore_noninstrumented_modules=1:suppressions=$SUPP/tsan.supp:log_path=$logs/tsan" \
+  TSAN_OPTIONS="halt_on_error=0:second_deadlock_stack=1:history_size=4:die_after_fork=0:suppressions=$SUPP/tsan.supp:log_path=$logs/tsan" \
     ctest --test-dir build-tsan --output-on-failure --parallel "$(nproc)" --timeout 3600 \
       -R "${SANITIZE_TESTS:-$TSAN_TESTS}" || rc=$?
   echo "sanitize.sh: tsan tests took $(elapsed "$t0") s (ctest exit $rc)" >&2
