@@ -570,12 +570,11 @@ bool Executor::start(const RunRequest &request, QString *error)
         static const QMetaMethod finishedSignal = QMetaMethod::fromSignal(&Executor::finished);
         if (!isSignalConnected(finishedSignal))
             return;
-        bool wake = false;
-        {
-            std::lock_guard lock(m_finishedMutex);
-            wake = m_finishedResults.empty(); // otherwise a delivery is already queued
-            m_finishedResults.push_back(r);
-        }
+        // Posted under the lock, which deliverFinished() takes before Qt deletes the posted
+        // event on the executor's thread (an order ThreadSanitizer can see).
+        std::lock_guard lock(m_finishedMutex);
+        const bool wake = m_finishedResults.empty(); // otherwise a delivery is already queued
+        m_finishedResults.push_back(r);
         if (wake)
             QMetaObject::invokeMethod(this, "deliverFinished", Qt::QueuedConnection);
     };

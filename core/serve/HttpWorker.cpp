@@ -37,12 +37,12 @@ void HttpWorker::waitReady()
 
 void HttpWorker::enqueue(qintptr descriptor)
 {
-    bool wake = false;
-    {
-        std::lock_guard lock(m_inboxMutex);
-        wake = m_inbox.empty(); // otherwise a drain is already on its way
-        m_inbox.push_back(descriptor);
-    }
+    // Posted under the lock, which drainInbox() takes before Qt deletes the posted event on
+    // the worker's thread: the event's allocation here is ordered before that deletion in a
+    // way ThreadSanitizer sees.
+    std::lock_guard lock(m_inboxMutex);
+    const bool wake = m_inbox.empty(); // otherwise a drain is already on its way
+    m_inbox.push_back(descriptor);
     if (wake)
         QMetaObject::invokeMethod(this, "drainInbox", Qt::QueuedConnection);
 }
@@ -60,8 +60,9 @@ void HttpWorker::drainInbox()
 
 void HttpWorker::shutdownAndWait()
 {
-    QMetaObject::invokeMethod(this, "shutdown", Qt::BlockingQueuedConnection);
-    std::unique_lock lock(m_inboxMutex); // orders shutdown()'s work before the caller's next step
+    std::unique_lock lock(m_inboxMutex);
+    // Posted under the lock, as in enqueue(): shutdown() starts by taking it.
+    QMetaObject::invokeMethod(this, "shutdown", Qt::QueuedConnection);
     m_readyChanged.wait(lock, [this] { return m_shutDown; });
 }
 
