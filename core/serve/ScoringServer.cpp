@@ -128,6 +128,9 @@ void ScoringServer::stopWorkers()
         m_threads[i]->quit();
         worker->release();
         m_threads[i]->wait();
+        // The thread's last use of the worker was waitReleased(); taking the same lock here
+        // orders it before the delete for ThreadSanitizer (QThread::wait() uses Qt's locks).
+        worker->waitReleased();
         delete worker;
         delete m_threads[i];
     }
