@@ -22,7 +22,11 @@ Document::Document(const NodeRegistry &registry, QObject *parent)
 
 Document::~Document()
 {
-    // Commands refer to the pipeline: the history goes first.
+    // Commands refer to the pipeline: the history goes first. Silently: a QUndoStack emits
+    // cleanChanged() while it is destroyed, and whoever listens (the main window owning this
+    // document) may be half destroyed itself by then (UBSan: downcast of a ~QWidget).
+    blockSignals(true);
+    m_stack->blockSignals(true);
     delete m_stack;
     m_stack = nullptr;
 }

@@ -76,7 +76,10 @@ TrainingChart::TrainingChart(QWidget *parent)
     m_axisY->setLabelFormat(QStringLiteral("%.3g"));
     c->addAxis(m_axisX, Qt::AlignBottom);
     c->addAxis(m_axisY, Qt::AlignLeft);
+    // QChartView(parent) made a chart of its own; setChart() releases it without deleting it.
+    QChart *initial = chart();
     setChart(c);
+    delete initial;
     MonitorStyle::applyTo(c, palette());
 
     m_cursor = new QGraphicsLineItem(c);
