@@ -24,15 +24,12 @@ HttpWorker::~HttpWorker()
 
 void HttpWorker::markReady()
 {
-    std::lock_guard lock(m_inboxMutex);
-    m_ready = true;
-    m_readyChanged.notify_all();
+    raise(m_ready);
 }
 
 void HttpWorker::waitReady()
 {
-    std::unique_lock lock(m_inboxMutex);
-    m_readyChanged.wait(lock, [this] { return m_ready; });
+    waitFor(m_ready);
 }
 
 void HttpWorker::enqueue(qintptr descriptor)
@@ -63,20 +60,30 @@ void HttpWorker::shutdownAndWait()
     std::unique_lock lock(m_inboxMutex);
     // Posted under the lock, as in enqueue(): shutdown() starts by taking it.
     QMetaObject::invokeMethod(this, "shutdown", Qt::QueuedConnection);
-    m_readyChanged.wait(lock, [this] { return m_shutDown; });
+    m_stateChanged.wait(lock, [this] { return m_shutDown; });
 }
 
 void HttpWorker::release()
 {
-    std::lock_guard lock(m_inboxMutex);
-    m_released = true;
-    m_readyChanged.notify_all();
+    raise(m_released);
 }
 
 void HttpWorker::waitReleased()
 {
+    waitFor(m_released);
+}
+
+void HttpWorker::raise(bool &flag)
+{
+    std::lock_guard lock(m_inboxMutex);
+    flag = true;
+    m_stateChanged.notify_all();
+}
+
+void HttpWorker::waitFor(const bool &flag)
+{
     std::unique_lock lock(m_inboxMutex);
-    m_readyChanged.wait(lock, [this] { return m_released; });
+    m_stateChanged.wait(lock, [&flag] { return flag; });
 }
 
 void HttpWorker::adopt(qintptr descriptor)
@@ -127,9 +134,7 @@ void HttpWorker::shutdown()
         m_open.fetch_sub(1);
     }
     m_connections.clear();
-    std::lock_guard lock(m_inboxMutex);
-    m_shutDown = true;
-    m_readyChanged.notify_all();
+    raise(m_shutDown);
 }
 
 } // namespace fb

@@ -53,6 +53,10 @@ private:
     Q_INVOKABLE void drainInbox();
     Q_INVOKABLE void shutdown();
     void adopt(qintptr descriptor);
+    // Sets `flag` (a member) under the inbox lock and wakes waitFor(); waitFor() returns once
+    // it is set.
+    void raise(bool &flag);
+    void waitFor(const bool &flag);
     void sweep();
     void remove(HttpConnection *connection);
 
@@ -63,7 +67,7 @@ private:
     std::vector<HttpConnection *> m_connections;
 
     std::mutex m_inboxMutex;
-    std::condition_variable m_readyChanged;
+    std::condition_variable m_stateChanged; // m_ready, m_shutDown, m_released
     std::vector<qintptr> m_inbox; // accepted sockets not yet adopted
     bool m_ready = false;
     bool m_shutDown = false;
