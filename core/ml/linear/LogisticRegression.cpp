@@ -149,17 +149,30 @@ private:
     // max(z, 0) + log1p(exp(-|z|)) - y z; replaces z by sigmoid(z) - y, where sigmoid is
     // 1 / (1 + e) or e / (1 + e) with e = exp(-|z|) so that neither tail loses precision.
     // A plain loop: on baseline x86-64 (SSE2) glibc's scalar exp/log1p beat Eigen's packets.
+    // The log1p terms are summed as the log of a product of up to kLogChunk factors 1 + e in
+    // (1, 2] (at most 2^512, far from overflow): one log per chunk instead of a log1p per row,
+    // which was a quarter of a binary fit. The error is below 1e-13 per chunk, and a term
+    // e < 2^-53 that 1 + e drops is smaller than the rounding of the sum it belongs to.
     double binaryBlock(Eigen::Ref<Eigen::VectorXd> z, Eigen::Index r0) const
     {
+        constexpr int kLogChunk = 512;
         double loss = 0.0;
+        double product = 1.0;
+        int factors = 0;
         for (Eigen::Index i = 0; i < z.size(); ++i) {
             const double zi = z[i];
             const double yi = m_y[r0 + i];
             const double e = std::exp(-std::abs(zi));
-            loss += std::max(zi, 0.0) + std::log1p(e) - yi * zi;
+            loss += std::max(zi, 0.0) - yi * zi;
+            product *= 1.0 + e;
+            if (++factors == kLogChunk) {
+                loss += std::log(product);
+                product = 1.0;
+                factors = 0;
+            }
             z[i] = (zi >= 0.0 ? 1.0 : e) / (1.0 + e) - yi;
         }
-        return loss;
+        return loss + std::log(product);
     }
 
     // Multinomial log loss logsumexp(z) - z_y with the row maximum subtracted first;
