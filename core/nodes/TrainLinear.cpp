@@ -12,6 +12,8 @@
 
 #include <QElapsedTimer>
 
+#include <cmath>
+
 namespace fb {
 
 namespace {
@@ -82,9 +84,17 @@ ModelPtr fitLinearRegression(const TablePtr &train, const QJsonObject &params, T
     timer.start();
     auto estimator = std::make_shared<ml::LinearRegression>(p);
     estimator->fit(data.X, data.y, ctx.observer());
-    const Eigen::VectorXd predicted = estimator->predict(data.X);
-    const double rmse = ml::metrics::rmse(data.y, predicted);
-    const double r2 = ml::metrics::r2(data.y, predicted);
+    // The training error comes with the fit (X'X and X'y give it), saving a prediction pass
+    // over X; a near-perfect fit, where that formula cancels, is predicted after all.
+    const double mse = estimator->trainingMse();
+    const double variance = estimator->trainingTargetVariance();
+    double rmse = std::sqrt(mse);
+    double r2 = variance > 0.0 ? 1.0 - mse / variance : (mse == 0.0 ? 1.0 : 0.0);
+    if (!(mse > 1e-9 * variance)) {
+        const Eigen::VectorXd predicted = estimator->predict(data.X);
+        rmse = ml::metrics::rmse(data.y, predicted);
+        r2 = ml::metrics::r2(data.y, predicted);
+    }
     ctx.metric(QStringLiteral("train_rmse"), 0, rmse);
     ctx.metric(QStringLiteral("train_r2"), 0, r2);
     ctx.info(QStringLiteral("%1 features, %2 rows: fitted in %3 ms, train RMSE %4, R² %5")

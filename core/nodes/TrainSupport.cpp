@@ -10,7 +10,7 @@ std::uint64_t seed(const QJsonObject &params)
 }
 
 ModelPtr finish(const TrainingData &data,
-                std::shared_ptr<const ml::Estimator> estimator,
+                std::shared_ptr<ml::Estimator> estimator,
                 const QString &algorithm,
                 const QJsonObject &params,
                 TrainContext &ctx,
@@ -22,9 +22,12 @@ ModelPtr finish(const TrainingData &data,
 {
     QJsonObject metrics = extra;
     QString summary = QStringLiteral("fitted");
+    Eigen::MatrixXd kept = estimator->takeTrainingOutput();
+    if (kept.rows() != data.X.rows())
+        kept.resize(0, 0); // not kept (or not for these rows): predict them
     switch (evaluate ? estimator->task() : ml::TaskKind::Transform) {
     case ml::TaskKind::Classification: {
-        const Eigen::MatrixXd proba = estimator->predictProba(data.X);
+        const Eigen::MatrixXd proba = kept.size() > 0 ? kept : estimator->predictProba(data.X);
         Eigen::VectorXi predicted(proba.rows());
         for (Eigen::Index i = 0; i < proba.rows(); ++i)
             proba.row(i).maxCoeff(&predicted[i]);
@@ -40,7 +43,8 @@ ModelPtr finish(const TrainingData &data,
         break;
     }
     case ml::TaskKind::Regression: {
-        const Eigen::VectorXd predicted = estimator->predict(data.X);
+        const Eigen::VectorXd predicted = kept.size() > 0 ? Eigen::VectorXd(kept.col(0))
+                                                          : estimator->predict(data.X);
         const double rmse = ml::metrics::rmse(data.y, predicted);
         const double r2 = ml::metrics::r2(data.y, predicted);
         ctx.metric(QStringLiteral("train_rmse"), step, rmse);

@@ -47,9 +47,10 @@ std::uint64_t seed(const QJsonObject &params);
 // training rows would cost more than the fit, as for k-nearest neighbours), reports the
 // training metrics (accuracy and log loss for classifiers, RMSE and R² for regressors) at
 // `step`; logs a one-line summary with `detail` and the time since `timer` started; stores the
-// metrics and `extra` in the model's training metrics.
+// metrics and `extra` in the model's training metrics. The metrics use the estimator's
+// takeTrainingOutput() when it kept one, else predict the training rows.
 ModelPtr finish(const TrainingData &data,
-                std::shared_ptr<const ml::Estimator> estimator,
+                std::shared_ptr<ml::Estimator> estimator,
                 const QString &algorithm,
                 const QJsonObject &params,
                 TrainContext &ctx,

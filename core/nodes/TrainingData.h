@@ -28,6 +28,9 @@ struct TrainingData
     QStringList classes;
     // Regression: the target values.
     Eigen::VectorXd y;
+    // XXH3-128 of each feature column (canonical byte order, 16 bytes each), taken by
+    // loadTrainingData in the same pass as the missing-value check; describe() hashes them.
+    QByteArray columnDigests;
 
     // Fills `model` with everything but the estimator: features, raw input schema (worked back
     // through the preprocessing chain), target, classes, preprocessing, parameters and lineage
@@ -47,7 +50,7 @@ void loadTrainingData(const TablePtr &table, TargetKind target, TrainingData &ou
 Eigen::VectorXi encodeClasses(const Table &table, int targetColumn, const QStringList &classes);
 
 // A hash of the numeric feature and target values, for lineage: BLAKE2b-256 over the
-// target and the XXH64 of each feature column.
-QString hashTrainingData(const ConstMatrixMap &X, const Table &table, int targetColumn);
+// feature columns' digests (TrainingData::columnDigests) and the target values.
+QString hashTrainingData(const QByteArray &columnDigests, const Table &table, int targetColumn);
 
 } // namespace fb

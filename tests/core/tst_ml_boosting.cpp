@@ -72,6 +72,7 @@ private Q_SLOTS:
     void perRoundMetrics();
     void earlyStopping();
     void missingValuesLearnADirection();
+    void trainingOutputMatchesPrediction();
     void roundTrip();
     void badArchivesRejected();
     void paramsValidation_data();
@@ -269,6 +270,42 @@ void tst_MlBoosting::missingValuesLearnADirection()
     // NaN in a feature never missing in training goes to the larger side: still a prediction.
     probe(0, 0) = kNaN;
     QVERIFY(std::isfinite(model.predict(probe)[0]));
+}
+
+// The raw scores boosting keeps for its training rows (the train node's training metrics use
+// them instead of predicting again) are what predicting those rows gives: for the rows the
+// trees were grown on (moved by the grower's partition) and for early stopping's held-out rows
+// (moved by walking the trees), with missing values, for all three losses.
+void tst_MlBoosting::trainingOutputMatchesPrediction()
+{
+    Eigen::MatrixXd X;
+    Eigen::VectorXd y;
+    syntheticRegression(X, y, 3000, 6);
+    GradientBoostingParams params;
+    params.maxIter = 40;
+    params.earlyStopping = true;
+    params.nIterNoChange = 1000; // keep all rounds: the held-out rows still get scored
+    GradientBoostingRegressor regressor(params);
+    regressor.fit(X, y);
+    const Eigen::MatrixXd kept = regressor.takeTrainingOutput();
+    QCOMPARE(kept.rows(), X.rows());
+    QCOMPARE(kept.cols(), Eigen::Index(1));
+    QVERIFY((kept.col(0) - regressor.predict(X)).cwiseAbs().maxCoeff() < 1e-9);
+    QCOMPARE(regressor.takeTrainingOutput().size(), Eigen::Index(0)); // handed over once
+
+    const Eigen::VectorXi binaryLabels = (y.array() > y.mean()).cast<int>();
+    GradientBoostingClassifier binary(params);
+    binary.fit(X, binaryLabels, 2);
+    const Eigen::MatrixXd proba = binary.takeTrainingOutput();
+    QCOMPARE(proba.rows(), X.rows());
+    QVERIFY((proba - binary.predictProba(X)).cwiseAbs().maxCoeff() < 1e-12);
+
+    const Dataset iris = readDataset(QStringLiteral("iris"));
+    GradientBoostingClassifier multi(params);
+    multi.fit(iris.X, iris.labels, iris.classes);
+    const Eigen::MatrixXd multiProba = multi.takeTrainingOutput();
+    QCOMPARE(multiProba.cols(), Eigen::Index(iris.classes));
+    QVERIFY((multiProba - multi.predictProba(iris.X)).cwiseAbs().maxCoeff() < 1e-12);
 }
 
 void tst_MlBoosting::roundTrip()

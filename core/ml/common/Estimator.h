@@ -37,6 +37,12 @@ public:
 
     // Feature importances or |coefficients| for summaries; empty when not meaningful.
     virtual Eigen::VectorXd featureImportance() const { return {}; }
+
+    // The model's output on its own training rows when the last fit() had it anyway (boosting
+    // keeps every row's raw score), so that training metrics need no second prediction pass:
+    // n x 1 values (regression) or n x K probabilities (classification), as predict() and
+    // predictProba() would give. Handed over once, then released; empty when not kept.
+    virtual Eigen::MatrixXd takeTrainingOutput() { return {}; }
 };
 
 using EstimatorLoader = std::unique_ptr<Estimator> (*)(const Archive &);

@@ -23,10 +23,12 @@ Eigen::Index blockRows(Eigen::Index features)
 
 // Cuts the rows of X into `parts` parts (by the same rule for every caller), processes them
 // in parallel under the thread budget, and calls fn(part, Xc, r, nb) for every block of each
-// part in row order, Xc being rows [r, r + nb) of X centred into a per-thread copy.
+// part in row order, Xc being rows [r, r + nb) of X centred into a per-thread copy, or the
+// rows of X themselves when `centre` is false.
 template<typename Fn>
 void forEachCentredBlock(const Eigen::Ref<const Eigen::MatrixXd> &X,
                          const Eigen::Ref<const Eigen::VectorXd> &mean,
+                         bool centre,
                          Eigen::Index block,
                          int parts,
                          Observer &observer,
@@ -35,7 +37,7 @@ void forEachCentredBlock(const Eigen::Ref<const Eigen::MatrixXd> &X,
     const Eigen::Index n = X.rows();
     const Eigen::Index p = X.cols();
     parallelFor(parts, 1, [&](Eigen::Index first, Eigen::Index last) {
-        Eigen::MatrixXd centred(block, p);
+        Eigen::MatrixXd centred(centre ? block : 0, p);
         for (Eigen::Index part = first; part < last; ++part) {
             const Eigen::Index r0 = n * part / parts;
             const Eigen::Index r1 = n * (part + 1) / parts;
@@ -43,12 +45,31 @@ void forEachCentredBlock(const Eigen::Ref<const Eigen::MatrixXd> &X,
                 if (observer.cancelled())
                     throw Cancelled{};
                 const Eigen::Index nb = std::min(block, r1 - r);
+                if (!centre) {
+                    fn(part, X.middleRows(r, nb), r, nb);
+                    continue;
+                }
                 auto Xc = centred.topRows(nb);
                 Xc = X.middleRows(r, nb).rowwise() - mean.transpose();
                 fn(part, Xc, r, nb);
             }
         }
     });
+}
+
+// Whether X'X - n mean mean' is as accurate as the cross products of the centred rows: its
+// rounding error grows with mean^2 / variance per column, so it is used only where the means
+// are at most twice the standard deviation (at most ~2 bits lost) or are zero.
+bool shiftIsHarmless(const Eigen::Ref<const Eigen::VectorXd> &mean, const Eigen::VectorXd *variance)
+{
+    if (mean.isZero(0.0))
+        return true;
+    if (!variance || variance->size() != mean.size())
+        return false;
+    for (Eigen::Index j = 0; j < mean.size(); ++j)
+        if (!(mean[j] * mean[j] <= 4.0 * (*variance)[j]))
+            return false;
+    return true;
 }
 
 Eigen::Index blockFor(const Eigen::Ref<const Eigen::MatrixXd> &X)
@@ -68,19 +89,26 @@ CentredCrossProducts centredCrossProducts(const Eigen::Ref<const Eigen::MatrixXd
                                           const Eigen::Ref<const Eigen::VectorXd> &mean,
                                           const double *y,
                                           double yMean,
-                                          Observer &observer)
+                                          Observer &observer,
+                                          const Eigen::VectorXd *variance)
 {
     const Eigen::Index p = X.cols();
     const Eigen::Index block = blockFor(X);
     const int parts = partsFor(X.rows(), block);
+    // Copying every block minus the means costs as much as the SYRK itself on a large X;
+    // when the shift loses nothing that matters, X's own rows go to BLAS and n mean mean'
+    // is subtracted at the end.
+    const bool centre = !shiftIsHarmless(mean, variance);
     // BLAS stays single-threaded even for one part: a multithreaded SYRK sums in an order
     // that depends on its thread count, and the result would depend on the budget.
     const BlasSerialScope serialBlas;
     std::vector<Eigen::MatrixXd> grams(size_t(parts), Eigen::MatrixXd::Zero(p, p));
     std::vector<Eigen::VectorXd> xtys(size_t(parts), Eigen::VectorXd::Zero(y ? p : 0));
+    std::vector<double> ycSums(size_t(parts), 0.0);
 
     forEachCentredBlock(X,
                         mean,
+                        centre,
                         block,
                         parts,
                         observer,
@@ -92,6 +120,7 @@ CentredCrossProducts centredCrossProducts(const Eigen::Ref<const Eigen::MatrixXd
                                     = (Eigen::Map<const Eigen::VectorXd>(y + r, nb).array() - yMean)
                                           .matrix();
                                 xtys[size_t(part)].noalias() += Xc.transpose() * yc;
+                                ycSums[size_t(part)] += yc.sum();
                             }
                         });
 
@@ -99,26 +128,53 @@ CentredCrossProducts centredCrossProducts(const Eigen::Ref<const Eigen::MatrixXd
     out.gram = std::move(grams[0]);
     for (int part = 1; part < parts; ++part)
         out.gram.triangularView<Eigen::Lower>() += grams[size_t(part)];
+    if (!centre)
+        out.gram.triangularView<Eigen::Lower>() -= double(X.rows()) * mean * mean.transpose();
     out.gram = out.gram.selfadjointView<Eigen::Lower>();
     if (y) {
         out.xty = std::move(xtys[0]);
-        for (int part = 1; part < parts; ++part)
+        double ycSum = ycSums[0];
+        for (int part = 1; part < parts; ++part) {
             out.xty += xtys[size_t(part)];
+            ycSum += ycSums[size_t(part)];
+        }
+        // sum (x - mean)(y - yMean) = sum x (y - yMean) - mean sum (y - yMean)
+        if (!centre)
+            out.xty -= ycSum * mean;
     }
+    return out;
+}
+
+ColumnMoments columnMoments(const Eigen::Ref<const Eigen::MatrixXd> &X)
+{
+    const Eigen::Index n = X.rows();
+    ColumnMoments out;
+    out.mean.resize(X.cols());
+    out.variance.resize(X.cols());
+    // Columns of at least ~64K values per chunk: a thread for less costs more than it saves.
+    const Eigen::Index minColumns = std::max<Eigen::Index>(1, 65536 / std::max<Eigen::Index>(n, 1));
+    // Sum and sum of squares from the same cache-resident stretch of each column: one read of X.
+    constexpr Eigen::Index kStretch = 4096;
+    parallelFor(X.cols(), minColumns, [&](Eigen::Index first, Eigen::Index last) {
+        for (Eigen::Index j = first; j < last; ++j) {
+            double sum = 0.0;
+            double squares = 0.0;
+            for (Eigen::Index r = 0; r < n; r += kStretch) {
+                const auto stretch = X.col(j).segment(r, std::min(kStretch, n - r));
+                sum += stretch.sum();
+                squares += stretch.squaredNorm();
+            }
+            const double mean = n > 0 ? sum / double(n) : 0.0;
+            out.mean[j] = mean;
+            out.variance[j] = n > 0 ? std::max(squares / double(n) - mean * mean, 0.0) : 0.0;
+        }
+    });
     return out;
 }
 
 Eigen::VectorXd columnMeans(const Eigen::Ref<const Eigen::MatrixXd> &X)
 {
-    Eigen::VectorXd mean(X.cols());
-    // Columns of at least ~64K values per chunk: a thread for less costs more than it saves.
-    const Eigen::Index minColumns
-        = std::max<Eigen::Index>(1, 65536 / std::max<Eigen::Index>(X.rows(), 1));
-    parallelFor(X.cols(), minColumns, [&](Eigen::Index first, Eigen::Index last) {
-        for (Eigen::Index j = first; j < last; ++j)
-            mean[j] = X.col(j).mean();
-    });
-    return mean;
+    return columnMoments(X).mean;
 }
 
 CentredResiduals centredResiduals(const Eigen::Ref<const Eigen::MatrixXd> &X,
@@ -137,6 +193,7 @@ CentredResiduals centredResiduals(const Eigen::Ref<const Eigen::MatrixXd> &X,
 
     forEachCentredBlock(X,
                         mean,
+                        true,
                         block,
                         parts,
                         observer,

@@ -9,9 +9,10 @@ namespace fb::ml {
 // Cross products of centred data, the sufficient statistics of least squares and PCA:
 //   gram = sum_i (x_i - mean)(x_i - mean)'   (p x p, both triangles)
 //   xty  = sum_i (x_i - mean) (y_i - yMean)  (p, only when y, X.rows() values, is given)
-// Rows are centred block by block into a small copy (never X'X - n mean mean', which cancels
-// when the means are large compared with the spread) and accumulated with a symmetric rank-k
-// update (SYRK). The rows are cut into a fixed number of parts processed in parallel under the
+// Rows are centred block by block into a small copy and accumulated with a symmetric rank-k
+// update (SYRK). X'X - n mean mean' cancels when the means are large compared with the spread,
+// so it is used instead (SYRK straight on X's rows, no copy) only when `variance`, the columns'
+// variances, shows every |mean| within two standard deviations, or the means are zero. The rows are cut into a fixed number of parts processed in parallel under the
 // thread budget and summed in a fixed order, so the result does not depend on the thread
 // count. Checks cancellation once per block.
 struct CentredCrossProducts
@@ -24,7 +25,18 @@ CentredCrossProducts centredCrossProducts(const Eigen::Ref<const Eigen::MatrixXd
                                           const Eigen::Ref<const Eigen::VectorXd> &mean,
                                           const double *y,
                                           double yMean,
-                                          Observer &observer);
+                                          Observer &observer,
+                                          const Eigen::VectorXd *variance = nullptr);
+
+// Column means and (population) variances of X in one pass, the columns in parallel under the
+// thread budget. The variance is sum(x^2)/n - mean^2, clamped at 0: inaccurate when the mean
+// dwarfs the spread, which is all centredCrossProducts needs it to tell.
+struct ColumnMoments
+{
+    Eigen::VectorXd mean;
+    Eigen::VectorXd variance;
+};
+ColumnMoments columnMoments(const Eigen::Ref<const Eigen::MatrixXd> &X);
 
 // Column means of X, the columns in parallel under the thread budget (each summed in row
 // order, so the result does not depend on the thread count).

@@ -64,8 +64,10 @@ void Pca::fit(const Eigen::Ref<const Eigen::MatrixXd> &X, Observer &observer)
         observer.onLog("PCA on " + std::to_string(p) + " features: the eigendecomposition of the "
                        + "covariance takes O(p^3) time");
 
-    const Eigen::VectorXd mean = X.colwise().mean();
-    const Eigen::MatrixXd gram = centredCrossProducts(X, mean, nullptr, 0.0, observer).gram;
+    const ColumnMoments moments = columnMoments(X);
+    const Eigen::VectorXd &mean = moments.mean;
+    const Eigen::MatrixXd gram
+        = centredCrossProducts(X, mean, nullptr, 0.0, observer, &moments.variance).gram;
     if (observer.cancelled())
         throw Cancelled{};
     // Serial BLAS: the tridiagonalisation's symmetric matrix-vector products (SYMV under

@@ -300,6 +300,8 @@ void BoostedTrees::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
     m_features = p;
     m_rounds = round;
     m_importance = std::move(importance);
+    m_trainingRaw = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+        F.data(), n, K);
 }
 
 Eigen::MatrixXd BoostedTrees::raw(const Eigen::Ref<const Eigen::MatrixXd> &X) const
@@ -312,10 +314,14 @@ Eigen::MatrixXd BoostedTrees::raw(const Eigen::Ref<const Eigen::MatrixXd> &X) co
 
 Eigen::MatrixXd BoostedTrees::probabilities(const Eigen::Ref<const Eigen::MatrixXd> &X) const
 {
-    const Eigen::MatrixXd F = raw(X);
+    return probabilitiesFromRaw(raw(X));
+}
+
+Eigen::MatrixXd BoostedTrees::probabilitiesFromRaw(const Eigen::MatrixXd &F) const
+{
     if (m_loss == BoostingLoss::BinaryLogLoss) {
-        Eigen::MatrixXd P(X.rows(), 2);
-        for (Eigen::Index i = 0; i < X.rows(); ++i) {
+        Eigen::MatrixXd P(F.rows(), 2);
+        for (Eigen::Index i = 0; i < F.rows(); ++i) {
             const double z = F(i, 0);
             const double e = std::exp(-std::abs(z));
             // Each probability from its own stable form (no 1 - p cancellation).

@@ -55,6 +55,11 @@ public:
     Eigen::MatrixXd raw(const Eigen::Ref<const Eigen::MatrixXd> &X) const;
     // n x K probabilities from raw predictions (classification).
     Eigen::MatrixXd probabilities(const Eigen::Ref<const Eigen::MatrixXd> &X) const;
+    // Probabilities from raw predictions F (n x outputs) for this model's loss.
+    Eigen::MatrixXd probabilitiesFromRaw(const Eigen::MatrixXd &F) const;
+    // The raw predictions of the training rows (n x outputs) at the end of the last fit(),
+    // moved out: the fit keeps them up to date round by round anyway.
+    Eigen::MatrixXd takeTrainingRaw() { return std::move(m_trainingRaw); }
 
     // "loss", "features", "rounds", "baseline", "importance", "trees".
     void save(Archive &archive) const;
@@ -67,6 +72,7 @@ private:
     Eigen::Index m_features = 0;
     int m_rounds = 0;
     Eigen::VectorXd m_importance;
+    Eigen::MatrixXd m_trainingRaw;
 };
 
 } // namespace fb::ml

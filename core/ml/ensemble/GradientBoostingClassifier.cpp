@@ -46,6 +46,12 @@ Eigen::MatrixXd GradientBoostingClassifier::predictProba(
     return m_model.probabilities(X);
 }
 
+Eigen::MatrixXd GradientBoostingClassifier::takeTrainingOutput()
+{
+    const Eigen::MatrixXd F = m_model.takeTrainingRaw();
+    return F.size() > 0 ? m_model.probabilitiesFromRaw(F) : Eigen::MatrixXd();
+}
+
 void GradientBoostingClassifier::save(Archive &archive) const
 {
     archive.setString("kind", kind());

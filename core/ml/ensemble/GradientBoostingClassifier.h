@@ -36,6 +36,7 @@ public:
     void save(Archive &archive) const override;
     // Total split gain per feature, normalised (LightGBM's importance_type="gain").
     Eigen::VectorXd featureImportance() const override { return m_model.importance(); }
+    Eigen::MatrixXd takeTrainingOutput() override;
     static std::unique_ptr<Estimator> load(const Archive &archive);
 
     const GradientBoostingParams &params() const { return m_params; }

@@ -28,6 +28,7 @@ public:
     Eigen::VectorXd predict(const Eigen::Ref<const Eigen::MatrixXd> &X) const override;
     void save(Archive &archive) const override;
     Eigen::VectorXd featureImportance() const override { return m_model.importance(); }
+    Eigen::MatrixXd takeTrainingOutput() override { return m_model.takeTrainingRaw(); }
     static std::unique_ptr<Estimator> load(const Archive &archive);
 
     const GradientBoostingParams &params() const { return m_params; }

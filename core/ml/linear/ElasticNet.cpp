@@ -198,8 +198,8 @@ void ElasticNet::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
 
     const Eigen::Index n = X.rows();
     const Eigen::Index p = X.cols();
-    const Eigen::VectorXd mean = m_params.fitIntercept ? Eigen::VectorXd(X.colwise().mean())
-                                                       : Eigen::VectorXd::Zero(p);
+    const ColumnMoments moments = columnMoments(X);
+    const Eigen::VectorXd mean = m_params.fitIntercept ? moments.mean : Eigen::VectorXd::Zero(p);
     const double yMean = m_params.fitIntercept ? y.mean() : 0.0;
 
     Problem pb;
@@ -241,7 +241,7 @@ void ElasticNet::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
     const bool useGram = m_params.gram == ElasticNetParams::Gram::Always
                          || (m_params.gram == ElasticNetParams::Gram::Auto && n > p && p <= 4096);
     if (useGram) {
-        GramSolver solver(pb, centredCrossProducts(X, mean, y.data(), yMean, observer));
+        GramSolver solver(pb, centredCrossProducts(X, mean, y.data(), yMean, observer, &moments.variance));
         run(solver);
     } else {
         ResidualSolver solver(pb, X, mean, y, yMean);

@@ -43,12 +43,14 @@ public:
     NormalEquations(const Eigen::Ref<const Eigen::MatrixXd> &X,
                     const Eigen::Ref<const Eigen::VectorXd> &y,
                     const Eigen::VectorXd &xMean,
+                    const Eigen::VectorXd &xVariance,
                     double yMean,
                     double alpha,
                     Observer &observer)
         : m_X(X)
         , m_y(y)
         , m_xMean(xMean)
+        , m_xVariance(xVariance)
         , m_yMean(yMean)
         , m_alpha(alpha)
         , m_observer(observer)
@@ -63,7 +65,8 @@ public:
                                                              m_xMean,
                                                              m_y.data(),
                                                              m_yMean,
-                                                             m_observer);
+                                                             m_observer,
+                                                             &m_xVariance);
         Eigen::MatrixXd &gram = products.gram;
         const Eigen::VectorXd &xty = products.xty;
         if (!gram.allFinite() || !xty.allFinite())
@@ -131,6 +134,7 @@ private:
     const Eigen::Ref<const Eigen::MatrixXd> &m_X;
     const Eigen::Ref<const Eigen::VectorXd> &m_y;
     const Eigen::VectorXd &m_xMean;
+    const Eigen::VectorXd &m_xVariance;
     double m_yMean;
     double m_alpha;
     Observer &m_observer;
@@ -175,18 +179,20 @@ void LinearRegression::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
     // (as sklearn's _preprocess_data does for LinearRegression and Ridge).
     // The column means (taken even without an intercept) double as the check for NaN and
     // infinity, which make their column's mean non-finite: one pass over X fewer.
-    const Eigen::VectorXd columnMean = columnMeans(X);
-    if (!columnMean.allFinite() || !y.allFinite())
+    const ColumnMoments moments = columnMoments(X);
+    if (!moments.mean.allFinite() || !y.allFinite())
         throw std::invalid_argument("X or y contains NaN or infinite values (or values whose "
                                     "sum overflows)");
-    const Eigen::VectorXd xMean = m_params.fitIntercept ? columnMean
+    const Eigen::VectorXd xMean = m_params.fitIntercept ? moments.mean
                                                         : Eigen::VectorXd::Zero(X.cols());
     const double yMean = m_params.fitIntercept ? y.mean() : 0.0;
 
-    NormalEquations normal(X, y, xMean, yMean, m_params.alpha, observer);
+    NormalEquations normal(X, y, xMean, moments.variance, yMean, m_params.alpha, observer);
     Eigen::VectorXd w;
     normal.solve(w);
     const double mse = normal.meanSquaredError();
+    m_trainingMse = mse;
+    m_trainingTargetVariance = (y.array() - y.mean()).square().mean();
 
     m_coef = std::move(w);
     m_intercept = m_params.fitIntercept ? yMean - xMean.dot(m_coef) : 0.0;

@@ -39,11 +39,18 @@ public:
     const LinearRegressionParams &params() const { return m_params; }
     const Eigen::VectorXd &coefficients() const { return m_coef; }
     double intercept() const { return m_intercept; }
+    // From the last fit(), without another pass over X: the mean squared training error as
+    // the normal equations give it (rounding makes it inexact only for a near-perfect fit,
+    // where it is clamped at 0) and the variance of the training target.
+    double trainingMse() const { return m_trainingMse; }
+    double trainingTargetVariance() const { return m_trainingTargetVariance; }
 
 private:
     LinearRegressionParams m_params;
     Eigen::VectorXd m_coef;
     double m_intercept = 0.0;
+    double m_trainingMse = 0.0;
+    double m_trainingTargetVariance = 0.0;
 };
 
 } // namespace fb::ml
