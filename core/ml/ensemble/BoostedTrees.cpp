@@ -17,6 +17,10 @@ namespace {
 // Rows per block of the gradient pass. Block sums are added in block order, so losses do not
 // depend on the number of threads.
 constexpr Eigen::Index kBlockRows = 4096;
+// Row ranges of the update of F after each tree (shared out under the thread budget).
+constexpr Eigen::Index kUpdateParts = 8;
+// Factors 1 + e (each <= 2) multiplied before one log in the binary loss: 2^512 < DBL_MAX.
+constexpr int kLogGroup = 512;
 // scikit-learn's min_hessian_to_split: a child needs at least this much hessian.
 constexpr double kMinHessian = 1e-3;
 
@@ -54,11 +58,22 @@ public:
         std::vector<double> partial(size_t(blocks), 0.0);
         parallelFor(blocks, 4, [&](Eigen::Index b0, Eigen::Index b1) {
             for (Eigen::Index b = b0; b < b1; ++b) {
+                // The binary loss's log1p(e) terms (e in (0, 1]) are summed as the log of
+                // products of kLogGroup factors 1 + e (<= 2^512, no overflow): one log per group
+                // instead of a log1p per row, which took a fifth of the loss pass.
                 double sum = 0.0;
+                double product = 1.0;
+                int factors = 0;
                 const Eigen::Index end = std::min(n, (b + 1) * kBlockRows);
-                for (Eigen::Index i = b * kBlockRows; i < end; ++i)
-                    sum += row(rows[size_t(i)], F, gradients);
-                partial[size_t(b)] = sum;
+                for (Eigen::Index i = b * kBlockRows; i < end; ++i) {
+                    sum += row(rows[size_t(i)], F, gradients, &product);
+                    if (++factors == kLogGroup) {
+                        sum += std::log(product);
+                        product = 1.0;
+                        factors = 0;
+                    }
+                }
+                partial[size_t(b)] = sum + std::log(product);
             }
         });
         double total = 0.0;
@@ -68,9 +83,12 @@ public:
     }
 
 private:
+    // The loss of row r; BinaryLogLoss multiplies its log1p(e) term's 1 + e into *product
+    // instead of adding log1p(e).
     double row(std::int32_t r,
                const std::vector<double> &F,
-               std::vector<std::vector<double>> *gh) const
+               std::vector<std::vector<double>> *gh,
+               double *product) const
     {
         const double *f = F.data() + size_t(r) * size_t(m_k);
         switch (m_loss) {
@@ -92,7 +110,8 @@ private:
                 (*gh)[0][size_t(2 * r)] = p - y;
                 (*gh)[0][size_t(2 * r + 1)] = p * (1.0 - p);
             }
-            return std::max(z, 0.0) + std::log1p(e) - y * z;
+            *product *= 1.0 + e;
+            return std::max(z, 0.0) - y * z;
         }
         case BoostingLoss::MultinomialLogLoss: {
             double m = f[0];
@@ -261,13 +280,25 @@ void BoostedTrees::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
                                     importance.data(),
                                     &observer);
             allLeaves = allLeaves && tree.nodeCount() == 1;
-            // Training rows move by their leaf's value, known from the grower's partition.
+            // Training rows move by their leaf's value, known from the grower's partition. In
+            // parallel by ranges of rows (each leaf's rows are ascending, so a range is a
+            // stretch of every leaf), not by leaves: rows of different leaves share cache
+            // lines of F, which two threads would pass back and forth.
             const std::vector<std::int32_t> &rows = grower.rows();
-            for (const TreeGrower::LeafRows &leaf : grower.leaves()) {
-                const double v = tree.leafValues(leaf.node)[0];
-                for (std::int32_t i = leaf.begin; i < leaf.end; ++i)
-                    F[size_t(rows[size_t(i)]) * size_t(K) + size_t(k)] += v;
-            }
+            const std::vector<TreeGrower::LeafRows> &leaves = grower.leaves();
+            parallelFor(kUpdateParts, 1, [&](Eigen::Index t0, Eigen::Index t1) {
+                const auto lo = std::int32_t(n * t0 / kUpdateParts);
+                const auto hi = std::int32_t(n * t1 / kUpdateParts);
+                for (const TreeGrower::LeafRows &leaf : leaves) {
+                    const double v = tree.leafValues(leaf.node)[0];
+                    const std::int32_t *first = rows.data() + leaf.begin;
+                    const std::int32_t *last = rows.data() + leaf.end;
+                    for (const std::int32_t *i = std::lower_bound(first, last, lo);
+                         i != last && *i < hi;
+                         ++i)
+                        F[size_t(*i) * size_t(K) + size_t(k)] += v;
+                }
+            });
             for (std::int32_t r : validation)
                 F[size_t(r) * size_t(K) + size_t(k)] += tree.leafValues(
                     tree.leaf(data, stride, r))[0];
