@@ -96,7 +96,18 @@ int scan(const Scorer &scorer,
                 break; // only shrinks from here
             if (left[wt] < limits.minWeight || right[wt] < limits.minWeight)
                 continue;
-            const double gain = score(left) + score(right) - parentScore;
+            double gain;
+            if constexpr (S > 0) {
+                // Both sides' a^2 / (b + lambda) in one vector division: the same arithmetic
+                // per side, half the divisions (they bound this loop).
+                typedef double Pair __attribute__((vector_size(16)));
+                const Pair a = {left[0], right[0]};
+                const Pair b = {left[1] + lambda, right[1] + lambda};
+                const Pair q = a * a / b;
+                gain = q[0] + q[1] - parentScore;
+            } else {
+                gain = score(left) + score(right) - parentScore;
+            }
             if (gain > best.gain
                 || (gain == best.gain && best.valid() && position < best.position)) {
                 best.gain = gain;
