@@ -593,6 +593,15 @@ Tree TreeGrower::grow(std::vector<std::int32_t> rows,
             queue.pop();
             splitNode(state, tree, tasks);
             ++leaves;
+            if (leaves >= m_params.maxLeafNodes) {
+                // The leaf budget is spent: the new children stay leaves, so their histograms
+                // (and the subtraction's parent histogram) are not needed.
+                for (const Task &t : tasks)
+                    if (t.buffer >= 0)
+                        releaseBuffer(t.buffer, false);
+                tasks.clear();
+                break;
+            }
         } else {
             for (int i = 0; i < kBatch && !stack.empty(); ++i) {
                 const int state = stack.back();
