@@ -813,12 +813,16 @@ void tst_MlLinear::crossProductsShiftedOrCentred()
     fb::ml::Observer &none = fb::ml::nullObserver();
     const fb::ml::CentredCrossProducts withMoments
         = fb::ml::centredCrossProducts(X, moments.mean, y.data(), yMean, none, &moments.variance);
-    const fb::ml::CentredCrossProducts centred
-        = fb::ml::centredCrossProducts(X, moments.mean, y.data(), yMean, none);
+    const fb::ml::CentredCrossProducts centred = fb::ml::centredCrossProducts(X,
+                                                                              moments.mean,
+                                                                              y.data(),
+                                                                              yMean,
+                                                                              none);
     const double scale = gram.cwiseAbs().maxCoeff();
     for (const fb::ml::CentredCrossProducts *products : {&withMoments, &centred}) {
         const double gramError = (products->gram - gram).cwiseAbs().maxCoeff() / scale;
-        const double xtyError = (products->xty - xty).cwiseAbs().maxCoeff() / xty.cwiseAbs().maxCoeff();
+        const double xtyError = (products->xty - xty).cwiseAbs().maxCoeff()
+                                / xty.cwiseAbs().maxCoeff();
         QVERIFY2(gramError < tolerance, qPrintable(QString::number(gramError)));
         QVERIFY2(xtyError < tolerance, qPrintable(QString::number(xtyError)));
         QVERIFY(products->gram.isApprox(products->gram.transpose(), 0.0)); // both triangles

@@ -148,7 +148,7 @@ private:
     std::atomic<bool> m_busy{false};
     std::atomic<std::uint64_t> m_published{0}; // m_generation, for spinning workers
     std::atomic<int> m_unfinished{0};          // 0 once m_pending is, for the spinning caller
-    std::mutex m_mutex; // guards everything below
+    std::mutex m_mutex;                        // guards everything below
     std::condition_variable m_wake;
     std::condition_variable m_done;
     std::vector<std::thread> m_threads;

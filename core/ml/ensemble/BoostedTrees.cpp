@@ -331,8 +331,10 @@ void BoostedTrees::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
     m_features = p;
     m_rounds = round;
     m_importance = std::move(importance);
-    m_trainingRaw = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-        F.data(), n, K);
+    m_trainingRaw = Eigen::Map<
+        const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(F.data(),
+                                                                                      n,
+                                                                                      K);
 }
 
 Eigen::MatrixXd BoostedTrees::raw(const Eigen::Ref<const Eigen::MatrixXd> &X) const

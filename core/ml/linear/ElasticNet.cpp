@@ -241,7 +241,8 @@ void ElasticNet::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
     const bool useGram = m_params.gram == ElasticNetParams::Gram::Always
                          || (m_params.gram == ElasticNetParams::Gram::Auto && n > p && p <= 4096);
     if (useGram) {
-        GramSolver solver(pb, centredCrossProducts(X, mean, y.data(), yMean, observer, &moments.variance));
+        GramSolver
+            solver(pb, centredCrossProducts(X, mean, y.data(), yMean, observer, &moments.variance));
         run(solver);
     } else {
         ResidualSolver solver(pb, X, mean, y, yMean);
