@@ -244,6 +244,17 @@ private Q_SLOTS:
         QCOMPARE(shownMax, 2.5);
         QVERIFY(chart.axisY()->max() >= 2.5 && chart.axisY()->max() <= 3.0);
         QCOMPARE(chart.axisX()->max(), 200000.0);
+        // x ticks on round multiples from 0, whatever the span (not 5 ticks at 50,000/4 steps).
+        QCOMPARE(chart.axisX()->tickType(), QValueAxis::TicksDynamic);
+        QCOMPARE(chart.axisX()->tickAnchor(), 0.0);
+        QCOMPARE(chart.axisX()->tickInterval(), 50000.0);
+        history.clear();
+        for (int i = 1; i <= 26; ++i)
+            history.add("train", "loss", i, 1.0 / i); // a short run: steps 1 to 26
+        chart.refresh();
+        QCOMPARE(chart.axisX()->min(), 1.0);
+        QCOMPARE(chart.axisX()->max(), 26.0);
+        QCOMPARE(chart.axisX()->tickInterval(), 5.0); // labels 5, 10, 15, 20, 25
 
         // Cleared and refilled with other keys (the comparison view does this for other runs):
         // the chart shows the new curves, not empty old ones.

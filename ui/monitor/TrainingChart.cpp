@@ -72,6 +72,12 @@ TrainingChart::TrainingChart(QWidget *parent)
     m_axisX = new QValueAxis;
     m_axisX->setTitleText(tr("step"));
     m_axisX->setLabelFormat(QStringLiteral("%g"));
+    // The axis spans exactly the steps recorded, with ticks on round multiples (5, 10, 15 …)
+    // counted from 0; a fixed tick count put labels at 6.25 or 11.5 on short runs.
+    m_axisX->setRange(0, 1);
+    m_axisX->setTickInterval(0.25);
+    m_axisX->setTickAnchor(0.0);
+    m_axisX->setTickType(QValueAxis::TicksDynamic);
     m_axisY = new QValueAxis;
     m_axisY->setLabelFormat(QStringLiteral("%.3g"));
     c->addAxis(m_axisX, Qt::AlignBottom);
@@ -213,7 +219,7 @@ void TrainingChart::updateAxes()
         }
     }
     if (!std::isfinite(xMin)) {
-        m_axisX->setRange(0, 1);
+        setXRange(0, 1, 0.25);
         m_axisY->setRange(0, 1);
         return;
     }
@@ -223,12 +229,26 @@ void TrainingChart::updateAxes()
         yMin = 0;
         yMax = 1;
     }
-    m_axisX->setRange(xMin, xMax);
+    setXRange(xMin, xMax, niceStep((xMax - xMin) / 4));
     // Round ticks (0.30, 0.31 …) on bounds just outside the data: a loss between 0.30 and
     // 0.34 gets 0.29–0.35, not 0–1, so the curve's detail uses the plot's height.
     const NiceRange y = niceRange(yMin, yMax, 5);
     m_axisY->setRange(y.min, y.max);
     m_axisY->setTickCount(y.ticks);
+}
+
+void TrainingChart::setXRange(double min, double max, double interval)
+{
+    // QtCharts lays out range / interval tick items at every change: the interval of a short
+    // run on the range of a long one (or the reverse) would mean hundreds of thousands of
+    // items for a moment. So a coarser interval goes first, a finer one after the range.
+    if (interval >= m_axisX->tickInterval()) {
+        m_axisX->setTickInterval(interval);
+        m_axisX->setRange(min, max);
+    } else {
+        m_axisX->setRange(min, max);
+        m_axisX->setTickInterval(interval);
+    }
 }
 
 QString TrainingChart::readout() const

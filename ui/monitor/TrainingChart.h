@@ -55,6 +55,9 @@ protected:
 
 private:
     void rebuild();
+    // Sets the x axis range and its tick interval in the order that never asks for more ticks
+    // than the larger of the old and new layouts.
+    void setXRange(double min, double max, double interval);
     void updateAxes();
     void showReadout(QPointF position);
     void hideReadout();
