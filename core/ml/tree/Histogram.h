@@ -5,8 +5,9 @@
 // HistGradientBoosting, extended here to CART's gini and entropy criteria so that decision
 // trees, random forests and boosting share one engine.
 //
-// A histogram holds, per feature and bin (256 slots: value bins 0..254, 255 = missing), the
-// sums of a few statistics over the node's rows, among them a weight and a row count:
+// A histogram holds, per feature and bin (256 slots: value bins 0..254, 255 = missing; the
+// features' slot blocks kSlotPad doubles apart), the sums of a few statistics over the node's
+// rows, among them a weight and a row count:
 //   pair statistics (stride 4):  [a, b, 0, count], a/b = gradient/hessian (boosting) or w y/w
 //                                (CART regression); b is the weight. The padding makes an
 //                                entry 32 bytes, one aligned vector add that never straddles
@@ -28,6 +29,12 @@ namespace fb::ml::hist {
 
 constexpr int kBins = 256;
 constexpr int kMissing = 255;
+// Doubles of padding after each feature's 256 entries, so that consecutive features'
+// histograms start 64 bytes further into a 4 KB page each. Unpadded, the features' entries sat
+// at the same page offsets, and a histogram load was often taken for a read of a store still
+// in flight to another feature (4K aliasing) and replayed: on the regression bench a fit with
+// 31 bins took 20.6 s unpadded and 8.4 s padded; with 255 bins 13.9 -> 13.2 s.
+constexpr int kSlotPad = 8;
 
 // Per-row statistics of the rows being fitted.
 struct RowStats
@@ -109,13 +116,14 @@ __attribute__((always_inline)) inline void addPairRows(const double *pairs,
         // was bound by instruction issue, not by the cache).
         double *h = hist;
         int j = 0;
-        for (; j + 4 <= g; j += 4, h += 4 * kBins * s) {
+        constexpr int fs = kBins * s + kSlotPad;
+        for (; j + 4 <= g; j += 4, h += 4 * fs) {
             update(h, j);
-            update(h + kBins * s, j + 1);
-            update(h + 2 * kBins * s, j + 2);
-            update(h + 3 * kBins * s, j + 3);
+            update(h + fs, j + 1);
+            update(h + 2 * fs, j + 2);
+            update(h + 3 * fs, j + 3);
         }
-        for (; j < g; ++j, h += kBins * s)
+        for (; j < g; ++j, h += fs)
             update(h, j);
     }
 }
@@ -181,7 +189,7 @@ void addRows(const RowStats &stats,
         const int y = stats.classes[r];
         const std::uint8_t *row = codes + Eigen::Index(r) * p;
         double *h = hist;
-        for (int j = 0; j < g; ++j, h += kBins * s) {
+        for (int j = 0; j < g; ++j, h += kBins * s + kSlotPad) {
             const unsigned c = row[featureAt(j)];
             double *e = h + c * unsigned(s);
             e[y] += w;

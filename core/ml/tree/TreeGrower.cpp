@@ -124,7 +124,7 @@ bool TreeGrower::splitAcceptable(int state)
 
 int TreeGrower::acquireBuffer(bool clean)
 {
-    const size_t size = size_t(m_bins.cols) * hist::kBins * size_t(m_stride);
+    const size_t size = size_t(m_bins.cols) * (hist::kBins * size_t(m_stride) + hist::kSlotPad);
     std::vector<int> &first = clean ? m_freeClean : m_freeDirty;
     std::vector<int> &second = clean ? m_freeDirty : m_freeClean;
     int b = -1;
@@ -263,7 +263,7 @@ void TreeGrower::evaluateFull(std::vector<Task> &tasks)
 {
     const Eigen::Index p = m_bins.cols;
     const int s = m_stride;
-    const size_t slot = size_t(hist::kBins) * size_t(s);
+    const size_t slot = size_t(hist::kBins) * size_t(s) + hist::kSlotPad;
     const size_t T = tasks.size();
     // Builds before subtractions: a subtraction reads its sibling's fresh histogram.
     std::stable_sort(tasks.begin(), tasks.end(), [](const Task &a, const Task &b) {
@@ -445,7 +445,7 @@ void TreeGrower::scanGroup(
 {
     const State &st = m_states[size_t(state)];
     const int s = m_stride;
-    const size_t slot = size_t(hist::kBins) * size_t(s);
+    const size_t slot = size_t(hist::kBins) * size_t(s) + hist::kSlotPad;
     if (m_groupHist.size() < size_t(g) * slot + 8)
         m_groupHist.resize(size_t(g) * slot + 8, 0.0); // kept all-zero between uses
     double *const groupHist = alignToLine(m_groupHist.data());
