@@ -172,11 +172,6 @@ ColumnMoments columnMoments(const Eigen::Ref<const Eigen::MatrixXd> &X)
     return out;
 }
 
-Eigen::VectorXd columnMeans(const Eigen::Ref<const Eigen::MatrixXd> &X)
-{
-    return columnMoments(X).mean;
-}
-
 CentredResiduals centredResiduals(const Eigen::Ref<const Eigen::MatrixXd> &X,
                                   const Eigen::Ref<const Eigen::VectorXd> &mean,
                                   const Eigen::Ref<const Eigen::VectorXd> &y,

@@ -29,18 +29,15 @@ CentredCrossProducts centredCrossProducts(const Eigen::Ref<const Eigen::MatrixXd
                                           const Eigen::VectorXd *variance = nullptr);
 
 // Column means and (population) variances of X in one pass, the columns in parallel under the
-// thread budget. The variance is sum(x^2)/n - mean^2, clamped at 0: inaccurate when the mean
-// dwarfs the spread, which is all centredCrossProducts needs it to tell.
+// thread budget, each column summed in row order (so the result does not depend on the thread
+// count). The variance is sum(x^2)/n - mean^2, clamped at 0: inaccurate when the mean dwarfs
+// the spread, which is all centredCrossProducts needs it to tell.
 struct ColumnMoments
 {
     Eigen::VectorXd mean;
     Eigen::VectorXd variance;
 };
 ColumnMoments columnMoments(const Eigen::Ref<const Eigen::MatrixXd> &X);
-
-// Column means of X, the columns in parallel under the thread budget (each summed in row
-// order, so the result does not depend on the thread count).
-Eigen::VectorXd columnMeans(const Eigen::Ref<const Eigen::MatrixXd> &X);
 
 // The residual statistics of a least-squares fit w on the same centred data, in one pass:
 //   xtr = sum_i (x_i - mean) r_i  and  sse = sum_i r_i^2,  r_i = (y_i - yMean) - (x_i - mean)'w
