@@ -1,5 +1,7 @@
 #include "TaskPool.h"
 
+#include "ml/common/Parallel.h"
+
 #include <pthread.h>
 
 #include <algorithm>
@@ -63,9 +65,7 @@ void TaskPool::work()
     std::unique_lock lock(m_mutex);
     for (;;) {
         ++m_waiting;
-        m_wake.wait(lock, [this] {
-            return m_stopping || (!m_queue.empty() && m_running < m_max);
-        });
+        m_wake.wait(lock, [this] { return m_stopping || (!m_queue.empty() && m_running < m_max); });
         --m_waiting;
         if (m_queue.empty() || m_running >= m_max) {
             if (m_stopping)
@@ -76,6 +76,7 @@ void TaskPool::work()
         m_queue.pop_front();
         ++m_running;
         lock.unlock();
+        ml::clearUpperVectorState(); // see there: a task starts with clean vector registers
         job();
         job = nullptr; // release the job's captures outside the lock, before counting it done
         lock.lock();

@@ -28,6 +28,36 @@ std::vector<int> visits(Eigen::Index n, Eigen::Index minChunk)
     return out;
 }
 
+#if defined(__x86_64__)
+// XINUSE bit 2: the upper halves of ymm0-15 are in use (dirty). XGETBV with ECX = 1 needs
+// CPUID.(EAX = 0DH, ECX = 1):EAX bit 2.
+bool canReadInUse()
+{
+    unsigned a, b, c, d;
+    asm volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0), "c"(0));
+    if (a < 0xd)
+        return false;
+    asm volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0xd), "c"(1));
+    return (a & 4u) != 0 && __builtin_cpu_supports("avx");
+}
+
+bool upperDirty()
+{
+    unsigned a, d;
+    asm volatile("xgetbv" : "=a"(a), "=d"(d) : "c"(1));
+    return (a & 4u) != 0;
+}
+
+// Sets ymm15's upper half without a vzeroupper, as code that forgets it does (plain inline
+// assembly: a function compiled for AVX would get a vzeroupper on return). Needs AVX.
+void dirtyUpper()
+{
+    asm volatile(
+        "vpcmpeqd %%xmm15, %%xmm15, %%xmm15\n\tvinsertf128 $1, %%xmm15, %%ymm15, %%ymm15" ::
+            : "xmm15");
+}
+#endif
+
 } // namespace
 
 class tst_MlParallel : public QObject
@@ -43,6 +73,7 @@ private Q_SLOTS:
     void exceptionReachesCaller();
     void nestedLoops();
     void concurrentCallers();
+    void chunksStartWithCleanVectorState();
 };
 
 void tst_MlParallel::init()
@@ -167,6 +198,42 @@ void tst_MlParallel::concurrentCallers()
         t.join();
     for (long long s : sums)
         QCOMPARE(s, loops * 999LL * 1000LL / 2);
+}
+
+// A loop's chunks run with the upper halves of the vector registers clean even when the
+// calling thread left them dirty (and its workers were started from a dirty thread): SSE code
+// in a chunk would otherwise pay a merge per instruction (see clearUpperVectorState).
+void tst_MlParallel::chunksStartWithCleanVectorState()
+{
+#if defined(__x86_64__)
+    if (!canReadInUse())
+        QSKIP("the CPU cannot report which register state is in use (XGETBV 1)");
+    dirtyUpper();
+    QVERIFY(upperDirty()); // the check can see a dirty state
+    for (const int budget : {1, 2}) {
+        fb::ml::setThreadBudget(budget);
+        std::atomic<int> dirty{0};
+        std::atomic<int> chunks{0};
+        dirtyUpper();
+        parallelFor(2, 1, [&](Eigen::Index, Eigen::Index) {
+            chunks += 1;
+            dirty += upperDirty() ? 1 : 0;
+        });
+        QCOMPARE(chunks.load(), std::min(budget, fb::ml::hardwareThreads()));
+        QCOMPARE(dirty.load(), 0);
+    }
+    std::thread([] { // a worker thread started dirty (it inherits its creator's state)
+        dirtyUpper();
+        std::thread([] {
+            std::atomic<int> dirty{0};
+            parallelFor(2, 1, [&](Eigen::Index, Eigen::Index) { dirty += upperDirty() ? 1 : 0; });
+            QCOMPARE(dirty.load(), 0);
+        }).join();
+    })
+        .join();
+#else
+    QSKIP("x86 only");
+#endif
 }
 
 QTEST_GUILESS_MAIN(tst_MlParallel)

@@ -135,6 +135,7 @@ private:
             const Task task = m_task;
             void *const context = m_context;
             lock.unlock();
+            clearUpperVectorState();
             task(context, index + 1);
             lock.lock();
             if (--m_pending == 0) {
@@ -175,13 +176,34 @@ void runChunks(int chunks, void (*task)(void *context, int chunk), void *context
     std::vector<std::thread> threads;
     threads.reserve(size_t(chunks - 1));
     for (int c = 1; c < chunks; ++c)
-        threads.emplace_back([task, context, c] { task(context, c); });
+        threads.emplace_back([task, context, c] {
+            clearUpperVectorState();
+            task(context, c);
+        });
     task(context, 0);
     for (auto &t : threads)
         t.join();
 }
 
 } // namespace detail
+
+#if defined(__x86_64__) || defined(__i386__)
+namespace {
+__attribute__((target("avx"))) void vzeroupper()
+{
+    __builtin_ia32_vzeroupper();
+}
+} // namespace
+#endif
+
+void clearUpperVectorState()
+{
+#if defined(__x86_64__) || defined(__i386__)
+    static const bool avx = __builtin_cpu_supports("avx");
+    if (avx)
+        vzeroupper();
+#endif
+}
 
 int hardwareThreads()
 {

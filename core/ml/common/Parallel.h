@@ -29,6 +29,15 @@ public:
     BlasSerialScope &operator=(const BlasSerialScope &) = delete;
 };
 
+// Marks the upper halves of the AVX registers clean (vzeroupper) on CPUs with AVX. Code that
+// leaves 256/512-bit state dirty (here, something in the CLI's command-line parsing, Qt or the
+// C library under it: every thread started afterwards inherited the state) makes the SSE code
+// of baseline x86-64 builds pay a merge with the upper halves: with a boosting histogram built
+// without AVX instructions, libm's exp() in the loss pass took 15x its time, a third of the
+// fit (an AVX function on the way happened to clean the state until then). parallelFor calls
+// it on every thread it runs a chunk on, and the executor before each task.
+void clearUpperVectorState();
+
 namespace detail {
 // Runs task(context, c) for every c in [0, chunks) and returns when all have finished: chunk 0
 // on the calling thread, the others on a persistent pool of worker threads (started once,
@@ -47,6 +56,7 @@ void parallelFor(Eigen::Index n, Eigen::Index minChunk, Fn &&fn)
     const Eigen::Index maxChunks = std::max<Eigen::Index>(1,
                                                           n / std::max<Eigen::Index>(1, minChunk));
     const int chunks = int(std::min<Eigen::Index>(threadBudget(), maxChunks));
+    clearUpperVectorState();
     if (chunks <= 1 || n <= 1) {
         fn(Eigen::Index(0), n);
         return;
