@@ -214,8 +214,9 @@ QList<ParamSpec> mlpParamSpecs(const QString &scoreName)
                            0,
                            0,
                            intMax,
-                           QStringLiteral(
-                               "Random seed: initial weights, shuffling, validation split")),
+                           QStringLiteral("Random seed: initial weights, shuffling, validation "
+                                          "split; numpy's stream, so seed s trains scikit-learn's "
+                                          "random_state=s model")),
     };
 }
 

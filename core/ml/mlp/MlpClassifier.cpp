@@ -35,7 +35,7 @@ void MlpClassifier::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
     MlpNetwork net(sizes,
                    m_params.activation,
                    classCount == 2 ? MlpOutput::Logistic : MlpOutput::Softmax);
-    Rng rng(m_params.seed);
+    NumpyRandomState rng(m_params.seed);
     net.initialize(rng);
     const Eigen::VectorXd targets = y.cast<double>();
     m_result = MlpTrainer(m_params, observer).train(net, X, targets, classCount, rng);

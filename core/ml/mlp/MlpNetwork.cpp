@@ -42,7 +42,7 @@ MlpNetwork::MlpNetwork(std::vector<int> sizes, Activation hidden, MlpOutput outp
     m_theta = Eigen::VectorXd::Zero(total);
 }
 
-void MlpNetwork::initialize(Rng &rng)
+void MlpNetwork::initialize(NumpyRandomState &rng)
 {
     // scikit-learn uses the hidden activation's factor for every layer, the output one too.
     const double factor = m_hidden == Activation::Logistic ? 2.0 : 6.0;
@@ -51,7 +51,7 @@ void MlpNetwork::initialize(Rng &rng)
         const Eigen::Index count = Eigen::Index(m_sizes[size_t(l)]) * (m_sizes[size_t(l - 1)] + 1);
         double *p = m_theta.data() + m_offsets[size_t(l - 1)];
         for (Eigen::Index i = 0; i < count; ++i)
-            p[i] = bound * (2.0 * rng.uniform() - 1.0);
+            p[i] = rng.uniform(-bound, bound);
     }
 }
 

@@ -3,7 +3,7 @@
 #include "MlpParams.h"
 
 #include "ml/common/Archive.h"
-#include "ml/common/Random.h"
+#include "ml/common/NumpyRandom.h"
 
 #include <Eigen/Core>
 
@@ -39,8 +39,10 @@ public:
     // Glorot/Xavier uniform initialisation as scikit-learn's _init_coef: weights and biases
     // U(-b, b) with b = sqrt(6 / (fan_in + fan_out)) (sqrt(2 / ...) for logistic units;
     // Glorot & Bengio 2010, "Understanding the difficulty of training deep feedforward
-    // neural networks", AISTATS).
-    void initialize(Rng &rng);
+    // neural networks", AISTATS). Drawn in scikit-learn's order (per layer W as fan_in x
+    // fan_out row by row, which is W_l column-major here, then b), so the same seed gives
+    // scikit-learn's initial weights.
+    void initialize(NumpyRandomState &rng);
 
     const std::vector<int> &sizes() const { return m_sizes; }
     int layerCount() const { return int(m_sizes.size()) - 1; } // weight layers

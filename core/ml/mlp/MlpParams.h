@@ -39,7 +39,9 @@ struct MlpParams
     double beta2 = 0.999;            // adam, in [0, 1)
     double epsilon = 1e-8;           // adam, > 0
     int nIterNoChange = 10;          // epochs without improvement before stopping (>= 1)
-    std::uint64_t seed = 0;          // weights, shuffling, validation split
+    // Weights, shuffling, validation split: numpy's RandomState(seed) stream consumed as
+    // scikit-learn does, so seed s trains random_state=s's network (seeds below 2^32).
+    std::uint64_t seed = 0;
 
     void validate() const; // throws std::invalid_argument naming the field
     // "64,64" or "64 64" -> {64, 64}; "" -> {}; throws std::invalid_argument on anything else.

@@ -34,7 +34,7 @@ void MlpRegressor::fit(const Eigen::Ref<const Eigen::MatrixXd> &X,
     sizes.insert(sizes.end(), m_params.hiddenLayerSizes.begin(), m_params.hiddenLayerSizes.end());
     sizes.push_back(1);
     MlpNetwork net(sizes, m_params.activation, MlpOutput::Identity);
-    Rng rng(m_params.seed);
+    NumpyRandomState rng(m_params.seed);
     net.initialize(rng);
     m_result = MlpTrainer(m_params, observer).train(net, X, y, 0, rng);
     m_net = std::move(net);

@@ -66,7 +66,9 @@ MlpTrainer::MlpTrainer(const MlpParams &params, Observer &observer)
     , m_observer(observer)
 {}
 
-MlpTrainer::Split MlpTrainer::split(const Eigen::VectorXd &targets, int classCount, Rng &rng) const
+MlpTrainer::Split MlpTrainer::split(const Eigen::VectorXd &targets,
+                                    int classCount,
+                                    NumpyRandomState &rng) const
 {
     const Eigen::Index n = targets.size();
     Split s;
@@ -78,7 +80,8 @@ MlpTrainer::Split MlpTrainer::split(const Eigen::VectorXd &targets, int classCou
     // scikit-learn's train_test_split rounding: ceil(fraction * n) validation rows. Like
     // scikit-learn, stratified by class only for binary problems (one output unit; its
     // multiclass targets are one-hot rows, which it does not stratify); largest remainders
-    // decide the last rows.
+    // decide the last rows. Unstratified, this is its ShuffleSplit exactly: permutation(n),
+    // the first rows validate, the rest train in permuted order.
     const auto nVal = Eigen::Index(std::ceil(m_params.validationFraction * double(n)));
     const bool stratify = classCount == 2;
     if (nVal < 1 || nVal >= n)
@@ -107,7 +110,8 @@ MlpTrainer::Split MlpTrainer::split(const Eigen::VectorXd &targets, int classCou
         s.validation.insert(s.validation.end(), groups[g].begin(), groups[g].begin() + take[g]);
         s.train.insert(s.train.end(), groups[g].begin() + take[g], groups[g].end());
     }
-    std::sort(s.train.begin(), s.train.end());
+    if (stratify)
+        std::sort(s.train.begin(), s.train.end());
     return s;
 }
 
@@ -115,7 +119,7 @@ MlpFitResult MlpTrainer::train(MlpNetwork &net,
                                const Eigen::Ref<const Eigen::MatrixXd> &X,
                                const Eigen::VectorXd &targets,
                                int classCount,
-                               Rng &rng)
+                               NumpyRandomState &rng)
 {
     const Split rows = split(targets, classCount, rng);
     const auto nTrain = Eigen::Index(rows.train.size());

@@ -28,7 +28,9 @@ struct MlpFitResult
 // into batches; per batch the mean loss + alpha/(2 batch) ||W||^2 is minimised one optimiser
 // step; after each epoch the no-improvement rule looks at the training loss, or with early
 // stopping at the validation score (accuracy or R^2) of a held-out share of the rows, whose
-// best weights are restored at the end.
+// best weights are restored at the end. Shuffles and the validation split draw from numpy's
+// stream in scikit-learn's order, so that a seed trains scikit-learn's model for that
+// random_state (stratified binary splits excepted: same sizes, other rows).
 //
 // Speed: each batch is cut into a fixed number of slices (by batch size, never by thread
 // count, so results do not depend on the cores) whose forward/backward passes run in
@@ -43,7 +45,7 @@ public:
                        const Eigen::Ref<const Eigen::MatrixXd> &X,
                        const Eigen::VectorXd &targets,
                        int classCount,
-                       Rng &rng);
+                       NumpyRandomState &rng);
 
 private:
     struct Split
@@ -51,7 +53,7 @@ private:
         std::vector<Eigen::Index> train;
         std::vector<Eigen::Index> validation;
     };
-    Split split(const Eigen::VectorXd &targets, int classCount, Rng &rng) const;
+    Split split(const Eigen::VectorXd &targets, int classCount, NumpyRandomState &rng) const;
 
     MlpParams m_params;
     Observer &m_observer;
