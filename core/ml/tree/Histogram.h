@@ -219,6 +219,119 @@ void addRange(const RowStats &stats,
         stats, rows, m, codes, p, [f0](int j) { return f0 + j; }, int(f1 - f0), hist, nullptr);
 }
 
+namespace detail {
+
+// Rows per block of addAllRows: a block's statistics (16 bytes a row) stay in L2 while every
+// feature's codes of the block are read.
+constexpr Eigen::Index kColumnBlock = 8192;
+// Features with at most this many bins are added into kCopies interleaved copies of their
+// histogram (row i into copy i % kCopies, summed at the end of a block): with few bins,
+// consecutive rows hit the same entry, and each add would wait for the previous one's store.
+constexpr int kFewBins = 16;
+constexpr int kCopies = 4;
+
+template<bool Unit>
+void addColumnBlock(const double *pairs,
+                    const std::uint8_t *column,
+                    Eigen::Index r0,
+                    Eigen::Index r1,
+                    bool fewBins,
+                    double *hist)
+{
+    typedef double Pair __attribute__((vector_size(16)));
+    typedef double Quad __attribute__((vector_size(32)));
+    constexpr int s = Unit ? 2 : 4;
+    const auto add = [&](double *h, Eigen::Index r) {
+        Pair ab;
+        __builtin_memcpy(&ab, pairs + 2 * r, sizeof ab);
+        double *e = h + unsigned(column[r]) * unsigned(s);
+        if constexpr (Unit) {
+            ab[1] = 1.0;
+            Pair v;
+            __builtin_memcpy(&v, e, sizeof v);
+            v += ab;
+            __builtin_memcpy(e, &v, sizeof v);
+        } else {
+            const Quad abc = {ab[0], ab[1], 0.0, 1.0};
+            Quad v;
+            __builtin_memcpy(&v, e, sizeof v);
+            v += abc;
+            __builtin_memcpy(e, &v, sizeof v);
+        }
+    };
+    if (!fewBins) {
+        Eigen::Index r = r0;
+        for (; r + 4 <= r1; r += 4) {
+            add(hist, r);
+            add(hist, r + 1);
+            add(hist, r + 2);
+            add(hist, r + 3);
+        }
+        for (; r < r1; ++r)
+            add(hist, r);
+        return;
+    }
+    alignas(64) double copies[kCopies][kFewBins * s] = {};
+    Eigen::Index r = r0;
+    for (; r + kCopies <= r1; r += kCopies)
+        for (int c = 0; c < kCopies; ++c)
+            add(copies[c], r + c);
+    for (; r < r1; ++r)
+        add(copies[0], r);
+    for (int c = 0; c < kCopies; ++c)
+        for (int i = 0; i < kFewBins * s; ++i)
+            hist[i] += copies[c][i];
+}
+
+template<bool Unit>
+__attribute__((target("avx"))) void addColumnBlockAvx(const double *pairs,
+                                                      const std::uint8_t *column,
+                                                      Eigen::Index r0,
+                                                      Eigen::Index r1,
+                                                      bool fewBins,
+                                                      double *hist)
+{
+    addColumnBlock<Unit>(pairs, column, r0, r1, fewBins, hist);
+}
+
+} // namespace detail
+
+// Pair statistics of every row 0 .. n - 1 of a binned matrix (a node holding all of them: the
+// root), for features [f0, f1) into slots 0 .. f1 - f0 of hist, read from the column-major
+// codes `columns` (n codes per feature) a block of rows at a time. Each feature's histogram
+// then stays in L1 while a block of its codes streams past, where a pass over the rows
+// (addRange) touches every feature's histogram per row and misses L1 on most adds: measured
+// on 800,000 x 100 codes, 0.58 instead of 1.04 ns per add. Nodes with a subset of the rows
+// gain nothing from it (their codes would be gathered), so they keep addRange. binCount(f):
+// the feature's value bins (a missing bin may come on top).
+template<typename BinCount>
+void addAllRows(const RowStats &stats,
+                const std::uint8_t *columns,
+                Eigen::Index n,
+                Eigen::Index f0,
+                Eigen::Index f1,
+                BinCount binCount,
+                double *hist)
+{
+    const bool unit = stats.unitWeight;
+    const int s = unit ? 2 : 4;
+    const auto block = unit               ? detail::addColumnBlock<true>
+                       : detail::hasAvx() ? detail::addColumnBlockAvx<false>
+                                          : detail::addColumnBlock<false>;
+    for (Eigen::Index r0 = 0; r0 < n; r0 += detail::kColumnBlock) {
+        const Eigen::Index r1 = std::min(n, r0 + detail::kColumnBlock);
+        for (Eigen::Index f = f0; f < f1; ++f) {
+            double *h = hist + (f - f0) * (kBins * s + kSlotPad);
+            const std::uint8_t *column = columns + f * n;
+            // The copies hold the value bins only: a block with a missing value (bin 255)
+            // goes straight into the histogram.
+            const bool fewBins = binCount(f) <= detail::kFewBins
+                                 && !std::memchr(column + r0, kMissing, size_t(r1 - r0));
+            block(stats.pairs, column, r0, r1, fewBins, h);
+        }
+    }
+}
+
 // Scores of a set of statistics; a split's gain is score(left) + score(right) - score(node):
 //   pair:    a^2 / (b + lambda)   (boosting: the loss reduction of Chen & Guestrin 2016, eq. 7,
 //                                  times 2; CART regression with lambda = 0: the decrease of

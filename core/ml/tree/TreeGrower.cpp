@@ -272,6 +272,7 @@ void TreeGrower::evaluateFull(std::vector<Task> &tasks)
     });
     double work = 0.0;
     m_halves.assign(T, -1);
+    m_allRows.assign(T, 0);
     std::vector<std::int32_t> halved; // tasks built in two halves
     for (size_t t = 0; t < T; ++t) {
         Task &task = tasks[t];
@@ -280,7 +281,13 @@ void TreeGrower::evaluateFull(std::vector<Task> &tasks)
             task.buffer = acquireBuffer(task.build == Build::Sparse);
         if (task.build != Build::Sparse)
             st.buffer = task.buffer;
-        if (task.build == Build::Dense && m_params.splitRows && st.count() >= kSplitRows) {
+        // A node of every row (the root, unless rows are held out) is added column by column
+        // (hist::addAllRows), split over features, never in halves.
+        const bool allRows = task.build == Build::Dense && m_stats->pairs
+                             && Eigen::Index(st.count()) == m_bins.rows;
+        m_allRows[t] = allRows ? 1 : 0;
+        if (!allRows && task.build == Build::Dense && m_params.splitRows
+            && st.count() >= kSplitRows) {
             m_halves[t] = acquireBuffer(false);
             halved.push_back(std::int32_t(t));
             continue; // the pass below only adds the halves
@@ -353,7 +360,17 @@ void TreeGrower::evaluateFull(std::vector<Task> &tasks)
                     break;
                 }
                 std::memset(h, 0, size_t(f1 - f0) * slot * sizeof(double));
-                hist::addRange(*m_stats, rows, st.count(), codes, p, f0, f1, h);
+                if (m_allRows[t])
+                    hist::addAllRows(
+                        *m_stats,
+                        m_bins.columns.data(),
+                        m_bins.rows,
+                        f0,
+                        f1,
+                        [this](Eigen::Index f) { return m_binner.binCount(f); },
+                        h);
+                else
+                    hist::addRange(*m_stats, rows, st.count(), codes, p, f0, f1, h);
                 break;
             case Build::Sparse:
                 hist::addRows<true, 1>(

@@ -144,6 +144,7 @@ private:
     std::vector<int> m_freeDirty;
     std::vector<std::uint64_t> m_bitmaps; // Sparse builds: 4 words per feature per task
     std::vector<int> m_halves;            // per task: buffer of the second half of rows, or -1
+    std::vector<char> m_allRows;          // per task: a node of every row (addAllRows)
     std::vector<hist::Split> m_results;   // per task and feature
     std::vector<double> m_resultLeft;     // per task and feature: left sums
     std::vector<std::int32_t> m_order;    // feature examination order of the current node
