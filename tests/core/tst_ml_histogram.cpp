@@ -1,6 +1,7 @@
-// Histogram builders of ml/tree/Histogram.h against each other: the column-by-column pass over
-// every row (addAllRows, the root's histogram) gives the histogram of the row-by-row pass
-// (addRange), for many-bin and few-bin features, with and without missing values.
+// Histograms of ml/tree/Histogram.h: the column-by-column pass over every row (addAllRows, the
+// root's histogram) gives the histogram of the row-by-row pass (addRange), for many-bin and
+// few-bin features, with and without missing values; the split search on pair histograms
+// agrees with a plain loop over the candidates.
 #include <ml/common/Random.h>
 #include <ml/tree/Histogram.h>
 
@@ -20,6 +21,8 @@ class tst_MlHistogram : public QObject
 private Q_SLOTS:
     void allRowsMatchesRowPass_data();
     void allRowsMatchesRowPass();
+    void scanMatchesReference_data();
+    void scanMatchesReference();
 };
 
 void tst_MlHistogram::allRowsMatchesRowPass_data()
@@ -111,6 +114,155 @@ void tst_MlHistogram::allRowsMatchesRowPass()
         if (binCounts[size_t(f)] > 16) // no copies: the very same sums
             QVERIFY(std::equal(a, a + hist::kBins * s, b));
     }
+}
+
+void tst_MlHistogram::scanMatchesReference_data()
+{
+    QTest::addColumn<bool>("unitWeight");
+    QTest::addColumn<bool>("withMissing");
+    QTest::addColumn<double>("minCount");
+    QTest::newRow("unit weights") << true << false << 1.0;
+    QTest::newRow("unit weights, missing values, 200 rows a side") << true << true << 200.0;
+    QTest::newRow("hessians") << false << false << 20.0;
+    QTest::newRow("hessians, missing values") << false << true << 1.0;
+}
+
+// The split search on pair histograms (vectorised) chooses the split a plain loop over the
+// candidates chooses -- missing values right then left, limits, first best wins -- with the
+// same gain and left sums, and breaks ties between features by examination order.
+void tst_MlHistogram::scanMatchesReference()
+{
+    QFETCH(bool, unitWeight);
+    QFETCH(bool, withMissing);
+    QFETCH(double, minCount);
+    const Eigen::Index n = 5000;
+    const int binCount = 40;
+    fb::ml::Rng rng(23);
+    std::vector<std::uint8_t> codes(static_cast<size_t>(n));
+    std::vector<double> pairs(size_t(2 * n));
+    for (Eigen::Index r = 0; r < n; ++r) {
+        // Bins 5..9 stay empty.
+        auto c = std::uint8_t(rng.bounded(binCount - 5));
+        c = c >= 5 ? std::uint8_t(c + 5) : c;
+        if (withMissing && r % 17 == 0)
+            c = hist::kMissing;
+        codes[size_t(r)] = c;
+        // Bin 0 (~140 rows) stands out: the best split unless a side needs 200 rows.
+        const double signal = c == hist::kMissing ? 0.7 : c == 0 ? 5.0 : std::sin(0.3 * c);
+        pairs[size_t(2 * r)] = signal + rng.normal();
+        pairs[size_t(2 * r + 1)] = unitWeight ? 1.0 : 0.05 + 0.2 * rng.uniform();
+    }
+    std::vector<std::int32_t> all(static_cast<size_t>(n));
+    for (Eigen::Index r = 0; r < n; ++r)
+        all[size_t(r)] = std::int32_t(r);
+    hist::RowStats stats;
+    stats.pairs = pairs.data();
+    stats.unitWeight = unitWeight;
+    hist::Scorer scorer;
+    scorer.lambda = unitWeight ? 0.0 : 1.0;
+    scorer.unitWeight = unitWeight;
+    const int s = scorer.stride();
+    std::vector<double> h(size_t(hist::kBins * s + hist::kSlotPad), 0.0);
+    hist::addRange(stats, all.data(), n, codes.data(), 1, 0, 1, h.data());
+    std::vector<double> total(size_t(s), 0.0);
+    for (int b = 0; b < hist::kBins; ++b)
+        for (int c = 0; c < s; ++c)
+            total[size_t(c)] += h[size_t(b * s + c)];
+    const double parentScore = scorer(total.data());
+    const hist::SplitLimits limits{minCount, unitWeight ? 0.0 : 1e-3};
+
+    // Reference: every candidate in order, the first strictly best kept.
+    const int cnt = s - 1;
+    std::vector<int> bins;
+    for (int b = 0; b < binCount; ++b)
+        if (h[size_t(b * s + cnt)] > 0.0)
+            bins.push_back(b);
+    const bool hasMissing = h[size_t(hist::kMissing * s + cnt)] > 0.0;
+    QCOMPARE(hasMissing, withMissing);
+    hist::Split expected;
+    std::vector<double> expectedLeft(size_t(s), 0.0);
+    for (int pass = 0; pass < (hasMissing ? 2 : 1); ++pass) {
+        std::vector<double> left(size_t(s), 0.0);
+        if (pass == 1)
+            for (int c = 0; c < s; ++c)
+                left[size_t(c)] = h[size_t(hist::kMissing * s + c)];
+        const int last = pass == 1 || !hasMissing ? int(bins.size()) - 1 : int(bins.size());
+        for (int i = 0; i < last; ++i) {
+            std::vector<double> right(static_cast<size_t>(s));
+            for (int c = 0; c < s; ++c) {
+                left[size_t(c)] += h[size_t(bins[size_t(i)] * s + c)];
+                right[size_t(c)] = total[size_t(c)] - left[size_t(c)];
+            }
+            if (left[size_t(cnt)] < limits.minCount || right[size_t(cnt)] < limits.minCount
+                || left[1] < limits.minWeight || right[1] < limits.minWeight)
+                continue;
+            const double gain = left[0] * left[0] / (left[1] + scorer.lambda)
+                                + right[0] * right[0] / (right[1] + scorer.lambda) - parentScore;
+            if (gain > expected.gain) {
+                expected.gain = gain;
+                expected.feature = 0;
+                expected.bin = bins[size_t(i)];
+                expected.nextBin = i + 1 < int(bins.size()) ? bins[size_t(i + 1)] : binCount;
+                expected.missingLeft = pass == 1;
+                expectedLeft = left;
+            }
+        }
+    }
+    QVERIFY(expected.valid());
+    QCOMPARE(expected.bin == 0, minCount < 200.0); // the limit matters
+
+    hist::Split got;
+    std::vector<double> gotLeft(size_t(s), -1.0);
+    const int nonEmpty = hist::scanFeature(scorer,
+                                           h.data(),
+                                           binCount,
+                                           total.data(),
+                                           parentScore,
+                                           limits,
+                                           0,
+                                           3,
+                                           nullptr,
+                                           got,
+                                           gotLeft.data());
+    QCOMPARE(nonEmpty, int(bins.size()) + (hasMissing ? 1 : 0));
+    QCOMPARE(got.bin, expected.bin);
+    QCOMPARE(got.nextBin, expected.nextBin);
+    QCOMPARE(got.missingLeft, expected.missingLeft);
+    QCOMPARE(got.sawMissing, hasMissing);
+    QCOMPARE(got.gain, expected.gain);
+    QVERIFY(gotLeft == expectedLeft);
+
+    // The same histogram as a feature examined later (position 5) does not take the split;
+    // as one examined earlier (position 1) it does, with the same gain.
+    hist::Split later = got;
+    hist::scanFeature(scorer,
+                      h.data(),
+                      binCount,
+                      total.data(),
+                      parentScore,
+                      limits,
+                      7,
+                      5,
+                      nullptr,
+                      later,
+                      gotLeft.data());
+    QCOMPARE(later.feature, 0);
+    hist::Split earlier = got;
+    hist::scanFeature(scorer,
+                      h.data(),
+                      binCount,
+                      total.data(),
+                      parentScore,
+                      limits,
+                      9,
+                      1,
+                      nullptr,
+                      earlier,
+                      gotLeft.data());
+    QCOMPARE(earlier.feature, 9);
+    QCOMPARE(earlier.position, 1);
+    QCOMPARE(earlier.bin, expected.bin);
+    QVERIFY(gotLeft == expectedLeft);
 }
 
 QTEST_APPLESS_MAIN(tst_MlHistogram)

@@ -1,6 +1,7 @@
 #include "Histogram.h"
 
 #include <algorithm>
+#include <limits>
 #include <vector>
 
 namespace fb::ml::hist {
@@ -35,31 +36,22 @@ int nonEmptyBins(const double *h,
     return n;
 }
 
-// S > 0: pair statistics of stride S, with the layout and the score known to the compiler (the
-// scans of boosting); S = 0: any scorer.
-template<int S>
-int scan(const Scorer &scorer,
-         const double *h,
-         int binCount,
-         const double *total,
-         double parentScore,
-         const SplitLimits &limits,
-         std::int32_t feature,
-         int position,
-         const std::uint64_t *bitmap,
-         Split &best,
-         double *bestLeft)
+// Any scorer (class statistics: gini, entropy); pair statistics go to scanPairs.
+int scanGeneric(const Scorer &scorer,
+                const double *h,
+                int binCount,
+                const double *total,
+                double parentScore,
+                const SplitLimits &limits,
+                std::int32_t feature,
+                int position,
+                const std::uint64_t *bitmap,
+                Split &best,
+                double *bestLeft)
 {
-    const int s = S > 0 ? S : scorer.stride();
-    const int cnt = S > 0 ? S - 1 : scorer.countIndex();
-    const int wt = S > 0 ? 1 : scorer.weightIndex();
-    const double lambda = scorer.lambda;
-    const auto score = [&](const double *x) {
-        if constexpr (S > 0)
-            return x[0] * x[0] / (x[1] + lambda);
-        else
-            return scorer(x);
-    };
+    const int s = scorer.stride();
+    const int cnt = scorer.countIndex();
+    const int wt = scorer.weightIndex();
     const double *missing = h + kMissing * s;
     const bool hasMissing = missing[cnt] > 0.0;
 
@@ -70,10 +62,8 @@ int scan(const Scorer &scorer,
         return nonEmpty;
 
     thread_local std::vector<double> scratch;
-    double local[2 * (S > 0 ? S : 1)];
-    if constexpr (S == 0)
-        scratch.resize(size_t(2 * s));
-    double *left = S > 0 ? local : scratch.data();
+    scratch.resize(size_t(2 * s));
+    double *left = scratch.data();
     double *right = left + s;
 
     // Missing values right (every value bin may go left when there are missing values), then
@@ -96,18 +86,7 @@ int scan(const Scorer &scorer,
                 break; // only shrinks from here
             if (left[wt] < limits.minWeight || right[wt] < limits.minWeight)
                 continue;
-            double gain;
-            if constexpr (S > 0) {
-                // Both sides' a^2 / (b + lambda) in one vector division: the same arithmetic
-                // per side, half the divisions (they bound this loop).
-                typedef double Pair __attribute__((vector_size(16)));
-                const Pair a = {left[0], right[0]};
-                const Pair b = {left[1] + lambda, right[1] + lambda};
-                const Pair q = a * a / b;
-                gain = q[0] + q[1] - parentScore;
-            } else {
-                gain = score(left) + score(right) - parentScore;
-            }
+            const double gain = scorer(left) + scorer(right) - parentScore;
             if (gain > best.gain
                 || (gain == best.gain && best.valid() && position < best.position)) {
                 best.gain = gain;
@@ -121,6 +100,118 @@ int scan(const Scorer &scorer,
                     bestLeft[c] = left[c];
             }
         }
+    }
+    return nonEmpty;
+}
+
+// The scan of pair statistics (S = 2: [a, count], S = 4: [a, b, 0, count]; the score
+// a^2 / (b + lambda)) in three sweeps instead of scanGeneric's one loop with tests per
+// candidate: running sums over the non-empty bins, every candidate's gain two at a time
+// without branches (explicit vectors: GCC does not vectorise it at -O2), then the first
+// largest. Same sums and arithmetic, so the same splits; the one loop was bound by its
+// branches and by the dependency of the best gain (6-7 % of a boosting fit less).
+template<int S>
+int scanPairs(const Scorer &scorer,
+              const double *h,
+              int binCount,
+              const double *total,
+              double parentScore,
+              const SplitLimits &limits,
+              std::int32_t feature,
+              int position,
+              const std::uint64_t *bitmap,
+              Split &best,
+              double *bestLeft)
+{
+    constexpr int cnt = S - 1;
+    constexpr int wt = 1;
+    const double lambda = scorer.lambda;
+    const double *missing = h + kMissing * S;
+    const bool hasMissing = missing[cnt] > 0.0;
+    std::uint8_t bins[kBins];
+    const int nb = nonEmptyBins(h, S, cnt, binCount, bitmap, bins);
+    const int nonEmpty = nb + (hasMissing ? 1 : 0);
+    if (nonEmpty <= 1)
+        return nonEmpty;
+
+    alignas(32) double la[kBins], lw[kBins], lc[kBins], gain[kBins];
+    constexpr double kNone = -std::numeric_limits<double>::infinity();
+    for (int pass = 0; pass < (hasMissing ? 2 : 1); ++pass) {
+        const bool missingLeft = pass == 1;
+        const int last = missingLeft || !hasMissing ? nb - 1 : nb;
+        double a = missingLeft ? missing[0] : 0.0;
+        double w = missingLeft ? missing[wt] : 0.0;
+        double c = missingLeft ? missing[cnt] : 0.0;
+        for (int i = 0; i < last; ++i) {
+            const double *e = h + bins[i] * S;
+            a += e[0];
+            w += e[wt];
+            c += e[cnt];
+            la[i] = a;
+            lw[i] = w;
+            lc[i] = c;
+        }
+        typedef double V2 __attribute__((vector_size(16)));
+        const auto gainAt = [&](const V2 a, const V2 w, const V2 c) {
+            const V2 ra = total[0] - a;
+            const V2 rw = total[wt] - w;
+            const V2 rc = total[cnt] - c;
+            const V2 g = a * a / (w + lambda) + ra * ra / (rw + lambda) - parentScore;
+            const auto ok = (c >= limits.minCount) & (rc >= limits.minCount)
+                            & (w >= limits.minWeight) & (rw >= limits.minWeight);
+            return ok ? g : V2{kNone, kNone};
+        };
+        int i = 0;
+        for (; i + 2 <= last; i += 2) {
+            V2 a, w, c;
+            std::memcpy(&a, la + i, sizeof a);
+            std::memcpy(&w, lw + i, sizeof w);
+            std::memcpy(&c, lc + i, sizeof c);
+            const V2 g = gainAt(a, w, c);
+            std::memcpy(gain + i, &g, sizeof g);
+        }
+        if (i < last)
+            gain[i] = gainAt(V2{la[i], 0.0}, V2{lw[i], 1.0}, V2{lc[i], 0.0})[0];
+        // The largest gain (NaN never wins: comparisons with it are false), in two lanes of
+        // two accumulators, then its first position.
+        V2 top0 = {kNone, kNone}, top1 = top0;
+        i = 0;
+        for (; i + 4 <= last; i += 4) {
+            V2 g0, g1;
+            std::memcpy(&g0, gain + i, sizeof g0);
+            std::memcpy(&g1, gain + i + 2, sizeof g1);
+            top0 = g0 > top0 ? g0 : top0;
+            top1 = g1 > top1 ? g1 : top1;
+        }
+        double top = std::max(std::max(top0[0], top0[1]), std::max(top1[0], top1[1]));
+        for (; i < last; ++i)
+            top = gain[i] > top ? gain[i] : top;
+        int at = -1;
+        if (top > best.gain)
+            at = int(std::find(gain, gain + last, top) - gain);
+        // An equal gain found earlier in another feature examined later loses the tie.
+        if (at < 0 && best.valid() && position < best.position) {
+            for (int i = 0; i < last; ++i) {
+                if (gain[i] == best.gain) {
+                    at = i;
+                    break;
+                }
+            }
+        }
+        if (at < 0)
+            continue;
+        best.gain = gain[at];
+        best.feature = feature;
+        best.position = position;
+        best.bin = bins[at];
+        best.nextBin = at + 1 < nb ? bins[at + 1] : binCount;
+        best.missingLeft = missingLeft;
+        best.sawMissing = hasMissing;
+        bestLeft[0] = la[at];
+        bestLeft[wt] = lw[at];
+        bestLeft[cnt] = lc[at];
+        if constexpr (S == 4)
+            bestLeft[2] = 0.0;
     }
     return nonEmpty;
 }
@@ -153,8 +244,8 @@ int scanFeature(const Scorer &scorer,
                   bestLeft);
     };
     if (scorer.kind == Score::Pair)
-        return scorer.unitWeight ? run(scan<2>) : run(scan<4>);
-    return run(scan<0>);
+        return scorer.unitWeight ? run(scanPairs<2>) : run(scanPairs<4>);
+    return run(scanGeneric);
 }
 
 void clearMarked(double *h, int stride, std::uint64_t *bitmap)
