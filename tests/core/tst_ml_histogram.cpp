@@ -14,6 +14,26 @@
 
 namespace hist = fb::ml::hist;
 
+namespace {
+
+std::vector<std::int32_t> allRows(Eigen::Index n)
+{
+    std::vector<std::int32_t> rows(static_cast<size_t>(n));
+    for (Eigen::Index r = 0; r < n; ++r)
+        rows[size_t(r)] = std::int32_t(r);
+    return rows;
+}
+
+hist::RowStats pairStats(const std::vector<double> &pairs, bool unitWeight)
+{
+    hist::RowStats stats;
+    stats.pairs = pairs.data();
+    stats.unitWeight = unitWeight;
+    return stats;
+}
+
+} // namespace
+
 class tst_MlHistogram : public QObject
 {
     Q_OBJECT
@@ -61,12 +81,8 @@ void tst_MlHistogram::allRowsMatchesRowPass()
         pairs[size_t(2 * r)] = rng.normal();
         pairs[size_t(2 * r + 1)] = unitWeight ? 1.0 : 0.25 * rng.uniform();
     }
-    std::vector<std::int32_t> all(static_cast<size_t>(n));
-    for (Eigen::Index r = 0; r < n; ++r)
-        all[size_t(r)] = std::int32_t(r);
-    hist::RowStats stats;
-    stats.pairs = pairs.data();
-    stats.unitWeight = unitWeight;
+    const std::vector<std::int32_t> all = allRows(n);
+    const hist::RowStats stats = pairStats(pairs, unitWeight);
     const int s = unitWeight ? 2 : 4;
     const size_t slot = size_t(hist::kBins * s + hist::kSlotPad);
 
@@ -152,12 +168,8 @@ void tst_MlHistogram::scanMatchesReference()
         pairs[size_t(2 * r)] = signal + rng.normal();
         pairs[size_t(2 * r + 1)] = unitWeight ? 1.0 : 0.05 + 0.2 * rng.uniform();
     }
-    std::vector<std::int32_t> all(static_cast<size_t>(n));
-    for (Eigen::Index r = 0; r < n; ++r)
-        all[size_t(r)] = std::int32_t(r);
-    hist::RowStats stats;
-    stats.pairs = pairs.data();
-    stats.unitWeight = unitWeight;
+    const std::vector<std::int32_t> all = allRows(n);
+    const hist::RowStats stats = pairStats(pairs, unitWeight);
     hist::Scorer scorer;
     scorer.lambda = unitWeight ? 0.0 : 1.0;
     scorer.unitWeight = unitWeight;
@@ -211,20 +223,23 @@ void tst_MlHistogram::scanMatchesReference()
     QVERIFY(expected.valid());
     QCOMPARE(expected.bin == 0, minCount < 200.0); // the limit matters
 
+    std::vector<double> gotLeft(static_cast<size_t>(s), -1.0);
+    // Scans h as feature `feature`, examined at `position`, against the best split so far.
+    const auto scan = [&](std::int32_t feature, int position, hist::Split &best) {
+        return hist::scanFeature(scorer,
+                                 h.data(),
+                                 binCount,
+                                 total.data(),
+                                 parentScore,
+                                 limits,
+                                 feature,
+                                 position,
+                                 nullptr,
+                                 best,
+                                 gotLeft.data());
+    };
     hist::Split got;
-    std::vector<double> gotLeft(size_t(s), -1.0);
-    const int nonEmpty = hist::scanFeature(scorer,
-                                           h.data(),
-                                           binCount,
-                                           total.data(),
-                                           parentScore,
-                                           limits,
-                                           0,
-                                           3,
-                                           nullptr,
-                                           got,
-                                           gotLeft.data());
-    QCOMPARE(nonEmpty, int(bins.size()) + (hasMissing ? 1 : 0));
+    QCOMPARE(scan(0, 3, got), int(bins.size()) + (hasMissing ? 1 : 0));
     QCOMPARE(got.bin, expected.bin);
     QCOMPARE(got.nextBin, expected.nextBin);
     QCOMPARE(got.missingLeft, expected.missingLeft);
@@ -235,30 +250,10 @@ void tst_MlHistogram::scanMatchesReference()
     // The same histogram as a feature examined later (position 5) does not take the split;
     // as one examined earlier (position 1) it does, with the same gain.
     hist::Split later = got;
-    hist::scanFeature(scorer,
-                      h.data(),
-                      binCount,
-                      total.data(),
-                      parentScore,
-                      limits,
-                      7,
-                      5,
-                      nullptr,
-                      later,
-                      gotLeft.data());
+    scan(7, 5, later);
     QCOMPARE(later.feature, 0);
     hist::Split earlier = got;
-    hist::scanFeature(scorer,
-                      h.data(),
-                      binCount,
-                      total.data(),
-                      parentScore,
-                      limits,
-                      9,
-                      1,
-                      nullptr,
-                      earlier,
-                      gotLeft.data());
+    scan(9, 1, earlier);
     QCOMPARE(earlier.feature, 9);
     QCOMPARE(earlier.position, 1);
     QCOMPARE(earlier.bin, expected.bin);

@@ -36,30 +36,65 @@ int nonEmptyBins(const double *h,
     return n;
 }
 
-// Any scorer (class statistics: gini, entropy); pair statistics go to scanPairs.
-int scanGeneric(const Scorer &scorer,
-                const double *h,
-                int binCount,
-                const double *total,
-                double parentScore,
-                const SplitLimits &limits,
-                std::int32_t feature,
-                int position,
-                const std::uint64_t *bitmap,
-                Split &best,
-                double *bestLeft)
+// scanFeature's arguments, for the scans below.
+struct ScanArgs
 {
+    const Scorer &scorer;
+    const double *h;
+    int binCount;
+    const double *total;
+    double parentScore;
+    const SplitLimits &limits;
+    std::int32_t feature;
+    int position;
+    const std::uint64_t *bitmap;
+    Split &best;
+    double *bestLeft;
+};
+
+// A feature's split candidates: its non-empty value bins and whether it has missing values.
+struct Candidates
+{
+    std::uint8_t bins[kBins];
+    int nb = 0;
+    bool hasMissing = false;
+    int nonEmpty = 0;
+
+    Candidates(const ScanArgs &in, int stride, int countIndex)
+        : hasMissing(in.h[kMissing * stride + countIndex] > 0.0)
+    {
+        nb = nonEmptyBins(in.h, stride, countIndex, in.binCount, in.bitmap, bins);
+        nonEmpty = nb + (hasMissing ? 1 : 0);
+    }
+
+    // Makes candidate i (rows up to bins[i] left; missing values left or right) the best.
+    void take(const ScanArgs &in, double gain, int i, bool missingLeft) const
+    {
+        Split &best = in.best;
+        best.gain = gain;
+        best.feature = in.feature;
+        best.position = in.position;
+        best.bin = bins[i];
+        best.nextBin = i + 1 < nb ? bins[i + 1] : in.binCount;
+        best.missingLeft = missingLeft;
+        best.sawMissing = hasMissing;
+    }
+};
+
+// Any scorer (class statistics: gini, entropy); pair statistics go to scanPairs.
+int scanGeneric(const ScanArgs &in)
+{
+    const Scorer &scorer = in.scorer;
     const int s = scorer.stride();
     const int cnt = scorer.countIndex();
     const int wt = scorer.weightIndex();
-    const double *missing = h + kMissing * s;
-    const bool hasMissing = missing[cnt] > 0.0;
-
-    std::uint8_t bins[kBins];
-    const int nb = nonEmptyBins(h, s, cnt, binCount, bitmap, bins);
-    const int nonEmpty = nb + (hasMissing ? 1 : 0);
-    if (nonEmpty <= 1)
-        return nonEmpty;
+    const Candidates cand(in, s, cnt);
+    if (cand.nonEmpty <= 1)
+        return cand.nonEmpty;
+    const double *missing = in.h + kMissing * s;
+    const std::uint8_t *bins = cand.bins;
+    const int nb = cand.nb;
+    const bool hasMissing = cand.hasMissing;
 
     thread_local std::vector<double> scratch;
     scratch.resize(size_t(2 * s));
@@ -75,33 +110,26 @@ int scanGeneric(const Scorer &scorer,
             left[c] = missingLeft ? missing[c] : 0.0;
         const int last = missingLeft || !hasMissing ? nb - 1 : nb;
         for (int i = 0; i < last; ++i) {
-            const double *e = h + bins[i] * s;
+            const double *e = in.h + bins[i] * s;
             for (int c = 0; c < s; ++c)
                 left[c] += e[c];
             for (int c = 0; c < s; ++c)
-                right[c] = total[c] - left[c];
-            if (left[cnt] < limits.minCount)
+                right[c] = in.total[c] - left[c];
+            if (left[cnt] < in.limits.minCount)
                 continue;
-            if (right[cnt] < limits.minCount)
+            if (right[cnt] < in.limits.minCount)
                 break; // only shrinks from here
-            if (left[wt] < limits.minWeight || right[wt] < limits.minWeight)
+            if (left[wt] < in.limits.minWeight || right[wt] < in.limits.minWeight)
                 continue;
-            const double gain = scorer(left) + scorer(right) - parentScore;
-            if (gain > best.gain
-                || (gain == best.gain && best.valid() && position < best.position)) {
-                best.gain = gain;
-                best.feature = feature;
-                best.position = position;
-                best.bin = bins[i];
-                best.nextBin = i + 1 < nb ? bins[i + 1] : binCount;
-                best.missingLeft = missingLeft;
-                best.sawMissing = hasMissing;
-                for (int c = 0; c < s; ++c)
-                    bestLeft[c] = left[c];
+            const double gain = scorer(left) + scorer(right) - in.parentScore;
+            if (gain > in.best.gain
+                || (gain == in.best.gain && in.best.valid() && in.position < in.best.position)) {
+                cand.take(in, gain, i, missingLeft);
+                std::copy(left, left + s, in.bestLeft);
             }
         }
     }
-    return nonEmpty;
+    return cand.nonEmpty;
 }
 
 // The scan of pair statistics (S = 2: [a, count], S = 4: [a, b, 0, count]; the score
@@ -111,28 +139,23 @@ int scanGeneric(const Scorer &scorer,
 // largest. Same sums and arithmetic, so the same splits; the one loop was bound by its
 // branches and by the dependency of the best gain (6-7 % of a boosting fit less).
 template<int S>
-int scanPairs(const Scorer &scorer,
-              const double *h,
-              int binCount,
-              const double *total,
-              double parentScore,
-              const SplitLimits &limits,
-              std::int32_t feature,
-              int position,
-              const std::uint64_t *bitmap,
-              Split &best,
-              double *bestLeft)
+int scanPairs(const ScanArgs &in)
 {
     constexpr int cnt = S - 1;
     constexpr int wt = 1;
-    const double lambda = scorer.lambda;
+    const Candidates cand(in, S, cnt);
+    if (cand.nonEmpty <= 1)
+        return cand.nonEmpty;
+    const double lambda = in.scorer.lambda;
+    const double *h = in.h;
+    const double *total = in.total;
+    const double parentScore = in.parentScore;
+    const SplitLimits &limits = in.limits;
+    const Split &best = in.best;
     const double *missing = h + kMissing * S;
-    const bool hasMissing = missing[cnt] > 0.0;
-    std::uint8_t bins[kBins];
-    const int nb = nonEmptyBins(h, S, cnt, binCount, bitmap, bins);
-    const int nonEmpty = nb + (hasMissing ? 1 : 0);
-    if (nonEmpty <= 1)
-        return nonEmpty;
+    const std::uint8_t *bins = cand.bins;
+    const int nb = cand.nb;
+    const bool hasMissing = cand.hasMissing;
 
     alignas(32) double la[kBins], lw[kBins], lc[kBins], gain[kBins];
     constexpr double kNone = -std::numeric_limits<double>::infinity();
@@ -190,7 +213,7 @@ int scanPairs(const Scorer &scorer,
         if (top > best.gain)
             at = int(std::find(gain, gain + last, top) - gain);
         // An equal gain found earlier in another feature examined later loses the tie.
-        if (at < 0 && best.valid() && position < best.position) {
+        if (at < 0 && best.valid() && in.position < best.position) {
             for (int i = 0; i < last; ++i) {
                 if (gain[i] == best.gain) {
                     at = i;
@@ -200,20 +223,14 @@ int scanPairs(const Scorer &scorer,
         }
         if (at < 0)
             continue;
-        best.gain = gain[at];
-        best.feature = feature;
-        best.position = position;
-        best.bin = bins[at];
-        best.nextBin = at + 1 < nb ? bins[at + 1] : binCount;
-        best.missingLeft = missingLeft;
-        best.sawMissing = hasMissing;
-        bestLeft[0] = la[at];
-        bestLeft[wt] = lw[at];
-        bestLeft[cnt] = lc[at];
+        cand.take(in, gain[at], at, missingLeft);
+        in.bestLeft[0] = la[at];
+        in.bestLeft[wt] = lw[at];
+        in.bestLeft[cnt] = lc[at];
         if constexpr (S == 4)
-            bestLeft[2] = 0.0;
+            in.bestLeft[2] = 0.0;
     }
-    return nonEmpty;
+    return cand.nonEmpty;
 }
 
 } // namespace
@@ -230,22 +247,11 @@ int scanFeature(const Scorer &scorer,
                 Split &best,
                 double *bestLeft)
 {
-    const auto run = [&](auto fn) {
-        return fn(scorer,
-                  h,
-                  binCount,
-                  total,
-                  parentScore,
-                  limits,
-                  feature,
-                  position,
-                  bitmap,
-                  best,
-                  bestLeft);
-    };
+    const ScanArgs in{
+        scorer, h, binCount, total, parentScore, limits, feature, position, bitmap, best, bestLeft};
     if (scorer.kind == Score::Pair)
-        return scorer.unitWeight ? run(scanPairs<2>) : run(scanPairs<4>);
-    return run(scanGeneric);
+        return scorer.unitWeight ? scanPairs<2>(in) : scanPairs<4>(in);
+    return scanGeneric(in);
 }
 
 void clearMarked(double *h, int stride, std::uint64_t *bitmap)
