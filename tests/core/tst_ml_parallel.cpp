@@ -210,6 +210,11 @@ void tst_MlParallel::chunksStartWithCleanVectorState()
         QSKIP("the CPU cannot report which register state is in use (XGETBV 1)");
     dirtyUpper();
     QVERIFY(upperDirty()); // the check can see a dirty state
+    // XINUSE may report a component in use although it is in its initial state (the SDM allows
+    // it): only a CPU that reports vzeroupper's effect can tell the chunks' state.
+    fb::ml::clearUpperVectorState();
+    if (upperDirty())
+        QSKIP("this CPU does not report the upper state as clean after vzeroupper");
     for (const int budget : {1, 2}) {
         fb::ml::setThreadBudget(budget);
         std::atomic<int> dirty{0};
