@@ -272,7 +272,6 @@ void TreeGrower::evaluateFull(std::vector<Task> &tasks)
     });
     double work = 0.0;
     m_halves.assign(T, -1);
-    m_allRows.assign(T, 0);
     std::vector<std::int32_t> halved; // tasks built in two halves
     for (size_t t = 0; t < T; ++t) {
         Task &task = tasks[t];
@@ -283,10 +282,7 @@ void TreeGrower::evaluateFull(std::vector<Task> &tasks)
             st.buffer = task.buffer;
         // A node of every row (the root, unless rows are held out) is added column by column
         // (hist::addAllRows), split over features, never in halves.
-        const bool allRows = task.build == Build::Dense && m_stats->pairs
-                             && Eigen::Index(st.count()) == m_bins.rows;
-        m_allRows[t] = allRows ? 1 : 0;
-        if (!allRows && task.build == Build::Dense && m_params.splitRows
+        if (!coversAllRows(task) && task.build == Build::Dense && m_params.splitRows
             && st.count() >= kSplitRows) {
             m_halves[t] = acquireBuffer(false);
             halved.push_back(std::int32_t(t));
@@ -360,7 +356,7 @@ void TreeGrower::evaluateFull(std::vector<Task> &tasks)
                     break;
                 }
                 std::memset(h, 0, size_t(f1 - f0) * slot * sizeof(double));
-                if (m_allRows[t])
+                if (coversAllRows(task))
                     hist::addAllRows(
                         *m_stats,
                         m_bins.columns.data(),

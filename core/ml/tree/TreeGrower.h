@@ -108,6 +108,13 @@ private:
     void evaluateSampled(int state);
     void scanGroup(
         int state, const std::int32_t *features, int g, int firstPosition, int *nonConstant);
+    // A dense build of a node holding every row of the binned matrix (pair statistics):
+    // hist::addAllRows, column by column.
+    bool coversAllRows(const Task &task) const
+    {
+        return task.build == Build::Dense && m_stats->pairs
+               && Eigen::Index(m_states[size_t(task.state)].count()) == m_bins.rows;
+    }
     int acquireBuffer(bool clean);
     void releaseBuffer(int buffer, bool clean);
     // Histogram entries of 32 bytes must not straddle cache lines: histograms start on one
@@ -144,7 +151,6 @@ private:
     std::vector<int> m_freeDirty;
     std::vector<std::uint64_t> m_bitmaps; // Sparse builds: 4 words per feature per task
     std::vector<int> m_halves;            // per task: buffer of the second half of rows, or -1
-    std::vector<char> m_allRows;          // per task: a node of every row (addAllRows)
     std::vector<hist::Split> m_results;   // per task and feature
     std::vector<double> m_resultLeft;     // per task and feature: left sums
     std::vector<std::int32_t> m_order;    // feature examination order of the current node
