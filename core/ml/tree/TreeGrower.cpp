@@ -20,8 +20,11 @@ constexpr std::int32_t kDenseRows = 1024;
 // Nodes split together between two histogram passes in depth-first mode: one parallel region
 // serves all of them. Fixed, so that results do not depend on the number of threads.
 constexpr int kBatch = 16;
-// Row-features below which a pass is not worth starting a thread for (~50 us of work).
-constexpr double kParallelWork = 65536.0;
+// Work below which a pass runs on one thread, in row-feature adds (~1 ns each; the scan or
+// subtraction of a dense histogram counts its entries): ~15 us. The pool's workers spin
+// between loops, so handing over costs a few microseconds; with the threshold at 65536 and
+// scans not counted, a sixth of the bench classifier's passes (190 us each) ran on one core.
+constexpr double kParallelWork = 16384.0;
 // Rows from which a node's histogram is built in two halves (GrowerParams::splitRows): the
 // extra clearing and adding of a p x 256 histogram costs less than a tenth of the pass here.
 constexpr std::int32_t kSplitRows = 16384;
@@ -161,26 +164,26 @@ void TreeGrower::splitNode(int state, Tree &tree, std::vector<Task> &tasks)
     // Stable partition: rows keep their ascending order, so that later passes over a node
     // read the binned matrix forwards. Large nodes (split rows mode) are partitioned as two
     // halves in parallel, whose left and right parts are then joined in order: the same result.
-    const std::uint8_t *codes = m_bins.column(split.feature);
-    std::int32_t *rows = m_rows.data();
-    std::int32_t *tmp = m_tmp.data();
-    const unsigned bin = unsigned(split.bin);
-    const unsigned toLeft = split.missingLeft ? 1u : 0u;
+    const std::uint8_t *const codes = m_bins.column(split.feature);
+    std::int32_t *const rows = m_rows.data();
+    std::int32_t *const tmp = m_tmp.data();
+    // The side of each code (missing values: bin 255, never <= a value bin): one load per row
+    // instead of two comparisons with values the compiler reloaded after every store.
+    alignas(64) std::uint8_t side[hist::kBins];
+    for (int c = 0; c < hist::kBins; ++c)
+        side[c] = c == hist::kMissing ? std::uint8_t(split.missingLeft)
+                                      : std::uint8_t(c <= split.bin);
     // Branch-free: the side of a row is as unpredictable as a coin, and a mispredicted branch
     // per row cost more than the two stores (out <= i, so rows[out] was already read). Rows
     // going right are gathered in tmp from the same offset. Returns the rows going left.
-    const auto partition = [&](std::int32_t from, std::int32_t to) {
+    const auto partition = [rows, tmp, codes, &side](std::int32_t from, std::int32_t to) {
         std::int32_t out = from;
-        std::int32_t right = from;
         for (std::int32_t i = from; i < to; ++i) {
             const std::int32_t r = rows[i];
-            const unsigned c = codes[r];
-            const unsigned goLeft = unsigned(c <= bin)
-                                    | (unsigned(c == unsigned(hist::kMissing)) & toLeft);
+            const std::int32_t goLeft = side[codes[r]];
             rows[out] = r;
-            tmp[right] = r;
-            out += std::int32_t(goLeft);
-            right += std::int32_t(goLeft ^ 1u);
+            tmp[from + (i - out)] = r; // rows gone right so far: (i - from) - (out - from)
+            out += goLeft;
         }
         return out - from;
     };
@@ -278,8 +281,10 @@ void TreeGrower::evaluateFull(std::vector<Task> &tasks)
         State &st = m_states[size_t(task.state)];
         if (task.build == Build::Dense || task.build == Build::Sparse)
             task.buffer = acquireBuffer(task.build == Build::Sparse);
-        if (task.build != Build::Sparse)
+        if (task.build != Build::Sparse) {
             st.buffer = task.buffer;
+            work += double(p) * double(hist::kBins); // the scan of a dense histogram
+        }
         // A node of every row (the root, unless rows are held out) is added column by column
         // (hist::addAllRows), split over features, never in halves.
         if (!coversAllRows(task) && task.build == Build::Dense && m_params.splitRows
@@ -289,8 +294,9 @@ void TreeGrower::evaluateFull(std::vector<Task> &tasks)
             continue; // the pass below only adds the halves
         }
         const int counted = task.build == Build::SubtractRows ? task.sibling : task.state;
-        if (task.build != Build::SubtractDense)
-            work += double(m_states[size_t(counted)].count()) * double(p);
+        work += task.build == Build::SubtractDense
+                    ? double(p) * double(hist::kBins)
+                    : double(m_states[size_t(counted)].count()) * double(p);
     }
     const int threads = std::max(1, m_params.threads);
     if (!halved.empty()) {
@@ -320,7 +326,7 @@ void TreeGrower::evaluateFull(std::vector<Task> &tasks)
             parallelFor(jobs, 1, halves);
         else
             halves(0, jobs);
-        work += double(halved.size()) * double(p) * double(hist::kBins);
+        work += double(halved.size()) * double(p) * double(hist::kBins); // adding the halves
     }
     // Examination order per task (random for CART, so that ties break as in scikit-learn).
     std::vector<int> &rank = m_rank;
