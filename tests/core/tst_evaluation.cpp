@@ -4,9 +4,11 @@
 
 #include "PipelineTestSupport.h"
 
+#include "exec/NodeContext.h"
 #include "model/MetricsData.h"
 #include "model/Model.h"
 #include "nodes/Trainer.h"
+#include "nodes/TrainingData.h"
 
 #include <ml/common/Random.h>
 #include <ml/metrics/Clustering.h>
@@ -269,6 +271,26 @@ private Q_SLOTS:
                       1e-12));
         // y has zeros: MAPE divides by machine epsilon there, as scikit-learn.
         QVERIFY(close(ml::metrics::mape(y, f), py.value(QStringLiteral("mape")).toDouble(), 1e-12));
+    }
+
+    // Numeric targets map onto the model's labels by value (labels formatted once per distinct
+    // value); a value the model has no class for is refused with its row and label.
+    void numericTargetsMapOntoClasses()
+    {
+        Eigen::MatrixXd y(7, 1);
+        y << 1.0, 0.0, 2.5, 1.0, 0.0, 2.5, 2.5;
+        const QStringList classes{QStringLiteral("0"), QStringLiteral("1"), QStringLiteral("2.5")};
+        const Eigen::VectorXi expected = (Eigen::VectorXi(7) << 1, 0, 2, 1, 0, 2, 2).finished();
+        QCOMPARE(encodeClasses(*Table::fromMatrix({QStringLiteral("y")}, y), 0, classes), expected);
+        y(5, 0) = 3.0;
+        try {
+            encodeClasses(*Table::fromMatrix({QStringLiteral("y")}, y), 0, classes);
+            QFAIL("an unknown class was accepted");
+        } catch (const NodeError &e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(
+                         QStringLiteral("row 6: class '3' was not seen in training")),
+                     e.what());
+        }
     }
 
     // k-means on iris through the real nodes: evaluate reports silhouette, inertia (against the
